@@ -1,0 +1,112 @@
+# Makefile: the one entry point for Kiln (harness/) and Rugo (guest/).
+#
+# Targets: deps, all (default), run, test, check-ci, bench, fuzz, clean.
+# `run` and `test` first install what is missing (ci/install-deps.sh), then
+# re-enter make, because which optional parts get built (libvirt) is decided
+# from pkg-config when this file is parsed, and that must happen after deps.
+#
+# Everything goes to $(BUILD). The harness binary is $(BUILD)/kiln; the test
+# build of the same sources, under ASan and UBSan, is $(BUILD)/asan/kiln.
+
+BUILD ?= build
+CC ?= gcc
+# Reports of `make run`; `make test` writes to its own tree so a user's runs
+# are not mixed with self-tests.
+REPORTS ?= reports
+JOBS ?= $(shell nproc)
+
+.DEFAULT_GOAL := all
+.PHONY: all deps run test check-ci bench fuzz clean unit e2e suite kiln guest
+
+# ---- harness (Kiln) ---------------------------------------------------------
+
+HAVE_LIBVIRT := $(shell pkg-config --exists libvirt libvirt-qemu 2>/dev/null && echo 1)
+KILN_PKGS := jansson $(if $(HAVE_LIBVIRT),libvirt libvirt-qemu)
+
+HARNESS_SRCS := $(filter-out harness/src/main.c,$(wildcard harness/src/*.c))
+ifeq ($(HAVE_LIBVIRT),)
+HARNESS_SRCS := $(filter-out harness/src/backend_libvirt%.c,$(HARNESS_SRCS))
+endif
+
+KILN_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
+	-Wformat=2 -Wstrict-prototypes -g -Iharness/include \
+	$(if $(HAVE_LIBVIRT),-DKILN_HAVE_LIBVIRT=1) \
+	$(shell pkg-config --cflags $(KILN_PKGS) 2>/dev/null)
+KILN_LIBS := $(shell pkg-config --libs $(KILN_PKGS) 2>/dev/null) -lm
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+
+KILN_OBJS := $(HARNESS_SRCS:harness/src/%.c=$(BUILD)/harness/%.o)
+KILN_ASAN_OBJS := $(HARNESS_SRCS:harness/src/%.c=$(BUILD)/asan/harness/%.o)
+
+$(BUILD)/harness/%.o: harness/src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KILN_CFLAGS) -O2 -MMD -MP -c $< -o $@
+
+$(BUILD)/asan/harness/%.o: harness/src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KILN_CFLAGS) -O1 $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kiln: $(KILN_OBJS) $(BUILD)/harness/main.o
+	$(CC) -o $@ $^ $(KILN_LIBS)
+
+$(BUILD)/asan/kiln: $(KILN_ASAN_OBJS) $(BUILD)/asan/harness/main.o
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(KILN_LIBS)
+
+kiln: $(BUILD)/kiln
+
+# Unit tests: one Check program per harness/tests/unit/test_*.c, linked with
+# every harness object except main.o, all under the sanitizers.
+UNIT_SRCS := $(wildcard harness/tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:harness/tests/unit/%.c=$(BUILD)/tests/%)
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS = $(shell pkg-config --libs check)
+
+$(BUILD)/tests/%: harness/tests/unit/%.c $(KILN_ASAN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(KILN_CFLAGS) $(CHECK_CFLAGS) -O1 $(SAN_FLAGS) -Iharness/tests/unit \
+		-o $@ $< $(KILN_ASAN_OBJS) $(CHECK_LIBS) $(KILN_LIBS)
+
+# ---- guest (Rugo) -----------------------------------------------------------
+
+# The link step of the guest is piped through this filter (see guest/guest.mk).
+GUEST_LD_FILTER ?=
+include guest/guest.mk
+
+# ---- top-level targets ------------------------------------------------------
+
+all: $(BUILD)/kiln guest
+
+deps:
+	@ci/install-deps.sh
+
+# The Rugo suite: every fixture area except the harness self-tests (which are
+# meant to fail in specific ways) and the diag golden corpus (not fixtures).
+SUITE_DIRS := $(filter-out fixtures/selftest fixtures/diag,$(wildcard fixtures/*))
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/kiln run --reports $(REPORTS) -j $(JOBS) $(SUITE_DIRS)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/asan/kiln $(UNIT_BINS)
+	@$(MAKE) --no-print-directory unit e2e
+
+unit: $(UNIT_BINS)
+	@ci/run_tests.sh unit $(UNIT_BINS)
+
+# End-to-end tests: every harness/tests/e2e/*.sh, with the ASan build of kiln.
+e2e:
+	@KILN=$(BUILD)/asan/kiln BUILD=$(BUILD) JOBS=$(JOBS) \
+		ci/run_tests.sh e2e $(sort $(wildcard harness/tests/e2e/*.sh))
+
+check-ci: all
+	@ci/run_local_checks.sh
+
+bench: all
+	@for b in $(sort $(wildcard bench/*.sh)); do echo "== $$b"; $$b || exit 1; done
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(KILN_OBJS:.o=.d) $(KILN_ASAN_OBJS:.o=.d) $(BUILD)/harness/main.d $(BUILD)/asan/harness/main.d

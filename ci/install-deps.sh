@@ -1,0 +1,55 @@
+#!/bin/sh
+# ci/install-deps.sh: the one list of Debian packages this project needs.
+#
+# Owner: the build. The Makefile's `deps` target calls this, and `make run`
+# and `make test` depend on `deps`, so a fresh Debian 12 machine needs nothing
+# else. It is idempotent: it asks dpkg what is missing, runs `apt-get update`
+# once and only when something must be installed, and names what it installed.
+#
+# Usage: ci/install-deps.sh [--print]   (--print lists the packages and exits)
+set -eu
+
+# Build and run: the harness, the guest kernel and its tests.
+PKGS_CORE="gcc libc6-dev make binutils pkg-config libjansson-dev check libsubunit-dev
+qemu-system-x86 qemu-utils gdb python3"
+# Linkers and a clang toolchain: lld and gold for the diagnostics golden
+# corpus, clang for the libFuzzer target.
+PKGS_TOOLS="lld clang libclang-rt-14-dev"
+# Local checks (ci/run_local_checks.sh).
+PKGS_CHECKS="clang-format clang-tidy cppcheck"
+# The optional ring2 libvirt backend and the real libvirtd its tests start.
+PKGS_LIBVIRT="libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients"
+
+PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT"
+
+if [ "${1:-}" = "--print" ]; then
+	echo $PKGS
+	exit 0
+fi
+
+missing=""
+for p in $PKGS; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*" installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+
+if [ -z "$missing" ]; then
+	echo "install-deps: all $(echo $PKGS | wc -w) packages present"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps: missing packages:$missing" >&2
+	echo "install-deps: run as root, or install them with apt-get" >&2
+	exit 1
+fi
+
+echo "install-deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086 # word splitting of the list is intended
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
+echo "install-deps: installed:$missing"
