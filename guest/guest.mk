@@ -46,3 +46,9 @@ $(GUEST_OUT)/rugo.mb: $(GUEST_OUT)/rugo.elf
 	$(GUEST_OBJCOPY) -O elf32-i386 $< $@
 
 -include $(GUEST_KERNEL_OBJS:.o=.d)
+
+# `make symbolize RIP=0x...` (or RIP="a b c"): function and file:line of
+# kernel addresses, e.g. the rip= of a trap or panic line.
+.PHONY: symbolize
+symbolize: $(GUEST_OUT)/rugo.elf
+	@guest/tools/symbolize.sh -e $(GUEST_OUT)/rugo.elf $(RIP)

@@ -1,8 +1,13 @@
 // console.c: kprintf, the kernel's formatted output to the serial console.
-// Markers are whole kprintf calls, so one marker never interleaves with
-// another once the console lock exists (see lock in kprintf).
+// Every kprintf call is atomic under console_lock, so a marker printed by
+// one thread is never torn by another. A panic stops taking the lock: the
+// lock may be held by whoever broke, and the last words must get out.
 #include "types.h"
 #include "defs.h"
+#include "spinlock.h"
+
+static struct spinlock console_lock = SPINLOCK_INIT("console");
+static bool panicking;
 
 static void console_put(char c, void *arg)
 {
@@ -10,10 +15,22 @@ static void console_put(char c, void *arg)
 	uart_putc(c);
 }
 
-// Print formatted output on COM1. Safe with interrupts off.
+// Print formatted output on COM1. Safe with interrupts off; takes
+// console_lock unless the kernel is panicking.
 void kvprintf(const char *fmt, va_list ap)
 {
+	bool locked = !panicking;
+	if (locked)
+		acquire(&console_lock);
 	fmt_vformat(console_put, NULL, fmt, ap);
+	if (locked)
+		release(&console_lock);
+}
+
+// Switch the console to lock-free output for good. Called by panic.
+void console_panic(void)
+{
+	panicking = true;
 }
 
 void kprintf(const char *fmt, ...)

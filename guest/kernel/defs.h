@@ -7,6 +7,11 @@
 #include "lib.h"
 
 struct multiboot_info;
+struct spinlock;
+struct thread;
+struct trapframe;
+typedef uint64 pte_t;
+typedef pte_t *pagetable_t;
 
 // uart.c
 void uart_init(void);
@@ -15,13 +20,17 @@ void uart_putc(char c);
 // console.c
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
+void console_panic(void);
 
-// panic.c: panic codes are listed in docs/guest.md.
+// panic.c: the codes are listed in docs/guest.md.
 #define PANIC_TEST 0x1         // rugo.test=panic asked for it
 #define PANIC_UNKNOWN_TEST 0x2 // rugo.test= names no scenario
 #define PANIC_BAD_BOOT 0x3     // not entered by a Multiboot loader
 #define PANIC_SCENARIO 0x4     // a scenario found a broken invariant
-#define PANIC_TRAP_BASE 0x100  // + vector: a fatal CPU exception
+#define PANIC_NO_MEMORY 0x5    // no memory map, or memory ran out at boot
+#define PANIC_VM 0x6           // page table invariant broken
+#define PANIC_LOCK 0x7         // lock or scheduler invariant broken
+#define PANIC_TRAP_BASE 0x100  // + vector: a fatal CPU exception in the kernel
 void panic(uint32 code, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 void qemu_exit(uint8 value) __attribute__((noreturn));
@@ -33,7 +42,56 @@ void halt_ok(void) __attribute__((noreturn));
 void cmdline_init(const struct multiboot_info *mbi);
 const char *cmdline_get(const char *key, char *buf, size_t size);
 
+// kalloc.c
+void kalloc_init(const struct multiboot_info *mbi);
+void *kalloc(void);
+void kfree(void *page);
+void kalloc_stats(uint64 *nfree, uint64 *ntotal);
+uint64 kalloc_ram_top(void);
+
+// vm.c
+extern pagetable_t kernel_pml4;
+extern pagetable_t kernel_pd;
+void vm_init(void);
+pte_t *vm_walk(pagetable_t pml4, uint64 va, bool alloc);
+int vm_map_page(pagetable_t pml4, uint64 va, uint64 pa, uint64 flags);
+uint64 vm_unmap_page(pagetable_t pml4, uint64 va);
+void vm_kernel_guard(uint64 va);
+uint64 vm_translate(pagetable_t pml4, uint64 va, uint64 required);
+void vm_switch(pagetable_t pml4);
+
+// gdt.c
+void gdt_init(void);
+void tss_set_rsp0(uint64 rsp0);
+bool tss_on_df_stack(uint64 addr);
+
+// trap.c
+void idt_init(void);
+const char *trap_name(uint64 vector);
+void trap(struct trapframe *tf);
+
+// pic.c
+void pic_init(void);
+void irq_dispatch(int irq);
+
+// timer.c
+#define TIMER_HZ 100
+void timer_init(void);
+void timer_tick(void);
+uint64 timer_ticks(void);
+void timer_sleep(uint64 n);
+
+// thread.c
+void thread_init(void);
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+uint64 thread_kstack_top(struct thread *t);
+void yield(void);
+void thread_exit(void) __attribute__((noreturn));
+void sleep(void *chan, struct spinlock *lk);
+void wakeup(void *chan);
+void scheduler(void) __attribute__((noreturn));
+
 // scenario.c
-void scenario_run(const char *name) __attribute__((noreturn));
+void scenario_start(const char *name);
 
 #endif

@@ -32,6 +32,7 @@ void panic(uint32 code, const char *fmt, ...)
 	va_list ap;
 
 	cli();
+	console_panic();
 	kprintf("panic: ");
 	va_start(ap, fmt);
 	kvprintf(fmt, ap);

@@ -1,8 +1,9 @@
-// scenario.c: the test scenarios selected by `rugo.test=NAME` on the kernel
-// command line, so one image serves every fixture. Each scenario ends in
-// halt_ok() or panic(); docs/guest.md lists them with their markers.
+// scenario.c: the table of test scenarios selected by `rugo.test=NAME` on
+// the kernel command line, so one image serves every fixture. docs/guest.md
+// lists each scenario with its markers and exit.
 #include "types.h"
 #include "defs.h"
+#include "scenario.h"
 
 struct scenario {
 	const char *name;
@@ -10,29 +11,48 @@ struct scenario {
 };
 
 // banner: nothing beyond boot; halt cleanly.
-static void scenario_banner(void)
+static void scen_banner(void)
 {
 }
 
 // panic: exercise the panic path with a fixed code.
-static void scenario_panic(void)
+static void scen_panic(void)
 {
 	panic(PANIC_TEST, "rugo.test=panic");
 }
 
 static const struct scenario scenarios[] = {
-	{ "banner", scenario_banner },
-	{ "panic", scenario_panic },
+	{ "banner", scen_banner },
+	{ "panic", scen_panic },
+	{ "paging", scen_paging },
+	{ "divide_error", scen_divide_error },
+	{ "breakpoint", scen_breakpoint },
+	{ "page_fault", scen_page_fault },
+	{ "general_protection", scen_general_protection },
+	{ "double_fault", scen_double_fault },
+	{ "stack_guard", scen_stack_guard },
+	{ "ticks", scen_ticks },
+	{ "two_threads", scen_two_threads },
+	{ "lock", scen_lock },
 };
 
-// Run the named scenario, then halt with the success exit. An unknown name
-// is a fixture bug: say which name, and panic with its own code.
-void scenario_run(const char *name)
+// Body of the scenario thread: run, then halt with the success exit.
+static void scenario_thread(void *arg)
+{
+	const struct scenario *s = arg;
+	s->run();
+	halt_ok();
+}
+
+// Start the named scenario in its own kernel thread. An unknown name is a
+// fixture bug: say which name, and panic with its own code.
+void scenario_start(const char *name)
 {
 	for (size_t i = 0; i < NELEM(scenarios); i++) {
 		if (strcmp(scenarios[i].name, name) == 0) {
-			scenarios[i].run();
-			halt_ok();
+			if (!thread_create("scenario", scenario_thread, (void *)&scenarios[i]))
+				panic(PANIC_SCENARIO, "scenario_start: no thread");
+			return;
 		}
 	}
 	panic(PANIC_UNKNOWN_TEST, "unknown scenario rugo.test=%s", name);

@@ -22,6 +22,46 @@ static inline void outl(uint16 port, uint32 v)
 	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
 }
 
+static inline uint64 read_rflags(void)
+{
+	uint64 f;
+	__asm__ volatile("pushfq; popq %0" : "=r"(f));
+	return f;
+}
+
+static inline bool intr_enabled(void) { return (read_rflags() >> 9) & 1; }
+
+static inline uint64 read_cr2(void)
+{
+	uint64 v;
+	__asm__ volatile("movq %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64 read_cr3(void)
+{
+	uint64 v;
+	__asm__ volatile("movq %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint64 v)
+{
+	__asm__ volatile("movq %0, %%cr3" : : "r"(v) : "memory");
+}
+
+static inline uint64 read_cr0(void)
+{
+	uint64 v;
+	__asm__ volatile("movq %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline void invlpg(uint64 va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }

@@ -1,0 +1,21 @@
+// scenario.h: the test scenarios, one function per `rugo.test=` name. Each
+// runs in the "scenario" kernel thread with interrupts on; returning means
+// success (the thread then prints `RUGO: halt ok` and exits with 0x10).
+#ifndef RUGO_SCENARIO_H
+#define RUGO_SCENARIO_H
+
+// scen_mm.c
+void scen_paging(void);
+// scen_trap.c
+void scen_divide_error(void);
+void scen_breakpoint(void);
+void scen_page_fault(void);
+void scen_general_protection(void);
+void scen_double_fault(void);
+void scen_stack_guard(void);
+// scen_sched.c
+void scen_ticks(void);
+void scen_two_threads(void);
+void scen_lock(void);
+
+#endif
