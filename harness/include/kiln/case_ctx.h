@@ -1,0 +1,77 @@
+/* kiln/case_ctx.h: the state of one running case, shared by the parts of
+ * the case engine (case_run.c drives steps, case_console.c takes console
+ * bytes, capsule.c saves evidence, case_report.c writes case.json).
+ *
+ * Owner: ring0 core. Nothing outside the case engine includes this.
+ */
+#ifndef KILN_CASE_CTX_H
+#define KILN_CASE_CTX_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kiln/backend.h"
+#include "kiln/case_run.h"
+#include "kiln/console.h"
+#include "kiln/util.h"
+
+struct case_ctx {
+	const struct fixture *f;
+	const struct case_opts *opts;
+	const char *case_dir;
+	struct vm *vm;
+	struct console *con;
+	int console_log_fd;
+	uint64_t console_logged; /* bytes written to console.log */
+	FILE *qmp_log;
+	int64_t t0; /* util_now_ms() when QEMU was started */
+
+	size_t step; /* index of the step being waited on */
+	int64_t step_start;
+	struct console_scan scan; /* for an expect step */
+	struct console_scan *child_scans; /* for an unordered group */
+	bool *child_done;
+	uint64_t group_end;
+	uint64_t cursor; /* end of the last match */
+
+	struct console_scan *fail_scans;
+	bool *fail_armed;
+	uint64_t line_off;  /* marker policy: next line to look at */
+	json_t *seen_markers; /* set of marker lines seen */
+
+	json_t *steps;	 /* per-step records for case.json */
+	json_t *markers; /* matches in order: {step, pattern, text, t_ms} */
+	char *last_marker;
+	int64_t last_marker_ms;
+	const char *accel_used;
+
+	bool finished;
+	enum outcome outcome;
+	char *class_text; /* "timeout_after:RUGO: boot ok", "fail", ... */
+	char reason[1024];
+	json_t *capsule;
+};
+
+/* Set the verdict once; later calls are ignored (the first cause wins). */
+void case_verdict(struct case_ctx *c, enum outcome o, const char *fmt, ...)
+	KILN_PRINTF(3, 4);
+
+/* case_console.c */
+int case_console_open_log(struct case_ctx *c);
+/* Read what the console has now; false at end of file. */
+bool case_console_read(struct case_ctx *c);
+/* Look for armed fail patterns and marker-policy violations in new bytes. */
+void case_console_check(struct case_ctx *c);
+/* After a fail pattern: keep reading briefly so the whole panic message
+ * reaches console.log and the capsule. */
+void case_console_grace(struct case_ctx *c, int ms);
+
+/* capsule.c: registers, status, console tail, last marker. New reference. */
+json_t *capsule_collect(struct case_ctx *c);
+
+/* case_report.c */
+int case_report_write(struct case_ctx *c, int64_t duration_ms);
+
+#endif

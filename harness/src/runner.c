@@ -1,0 +1,467 @@
+/* runner.c: `kiln run`. See kiln/runner.h.
+ *
+ * The parent only schedules, watches and reports; every case runs in a
+ * forked worker. The parent's loop waits on one self-pipe that signal
+ * handlers (SIGCHLD, SIGINT, SIGTERM) write to, with a timeout for the next
+ * hard deadline or progress tick.
+ */
+#include "kiln/runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kiln/accel.h"
+#include "kiln/case_line.h"
+#include "kiln/case_run.h"
+#include "kiln/discover.h"
+#include "kiln/outcome.h"
+#include "kiln/run_report.h"
+#include "kiln/util.h"
+
+/* On top of the fixture's timeout: start (10 s), capsule (2 s), stop (1 s). */
+#define HARD_BOUND_SLACK_MS 20000
+
+struct run_opts {
+	char **paths;
+	size_t n_paths;
+	const char *reports_root;
+	const char *filter;
+	int jobs;
+	int repeat;
+	bool tap, quiet;
+};
+
+struct job {
+	size_t fixture;
+	int attempt;
+	pid_t pid;
+	int64_t hard_deadline;
+	char *case_dir;
+	bool hard_killed;
+};
+
+struct runner {
+	struct run_opts o;
+	struct fixture_list fixtures;
+	const char *accel_for_auto;
+	char accel_note[256];
+	char *run_id, *run_dir;
+	struct job *queue; /* every (fixture, attempt), in order */
+	size_t n_queue, next;
+	struct job **running;
+	size_t n_running;
+	json_t *records;
+	size_t done;
+	bool tty, interrupted;
+	int64_t started;
+};
+
+static int runner_sigpipe[2] = {-1, -1};
+static volatile sig_atomic_t runner_stop_signal;
+
+static void runner_on_signal(int sig)
+{
+	int saved = errno;
+
+	if (sig != SIGCHLD)
+		runner_stop_signal = sig;
+	if (write(runner_sigpipe[1], "x", 1) < 0) {
+		/* pipe full: a wakeup is pending anyway */
+	}
+	errno = saved;
+}
+
+static void runner_install_signals(void)
+{
+	struct sigaction sa = {0};
+
+	if (pipe2(runner_sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		abort();
+	sa.sa_handler = runner_on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void usage(void)
+{
+	dprintf(2, "usage: kiln run [-j N] [--filter GLOB] [--repeat N] [--tap] [--quiet]\n"
+		   "                [--reports DIR] FIXTURE|DIR...\n");
+}
+
+static int runner_parse(struct run_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"jobs", required_argument, NULL, 'j'},	 {"filter", required_argument, NULL, 'f'},
+		{"repeat", required_argument, NULL, 'r'}, {"tap", no_argument, NULL, 't'},
+		{"quiet", no_argument, NULL, 'q'},	 {"reports", required_argument, NULL, 'R'},
+		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0}};
+	int c;
+
+	o->reports_root = "reports";
+	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	o->repeat = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': o->jobs = atoi(optarg); break;
+		case 'f': o->filter = optarg; break;
+		case 'r': o->repeat = atoi(optarg); break;
+		case 't': o->tap = true; break;
+		case 'q': o->quiet = true; break;
+		case 'R': o->reports_root = optarg; break;
+		case 'h': usage(); exit(0);
+		default: usage(); return -1;
+		}
+	}
+	if (o->jobs < 1 || o->repeat < 1 || optind >= argc) {
+		if (optind >= argc)
+			util_err("run: name at least one fixture or directory");
+		else
+			util_err("run: -j and --repeat take a number of at least 1");
+		usage();
+		return -1;
+	}
+	o->paths = argv + optind;
+	o->n_paths = (size_t)(argc - optind);
+	return 0;
+}
+
+/* reports/<stamp>[-N]: unique even for runs started in the same second. */
+static int runner_make_run_dir(struct runner *r)
+{
+	char stamp[32];
+
+	util_wall_stamp(stamp, sizeof(stamp));
+	if (util_mkdir_p(r->o.reports_root, 0755) < 0)
+		return -1;
+	for (int n = 1; n < 1000; n++) {
+		free(r->run_id);
+		free(r->run_dir);
+		r->run_id = n == 1 ? util_strdup(stamp) : util_strdup_printf("%s-%d", stamp, n);
+		r->run_dir = util_strdup_printf("%s/%s", r->o.reports_root, r->run_id);
+		if (mkdir(r->run_dir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+static bool runner_wants_output(const struct runner *r)
+{
+	return !util_json_only() && !r->o.tap;
+}
+
+static void runner_progress(struct runner *r)
+{
+	char line[512];
+	size_t len;
+
+	if (!r->tty || !runner_wants_output(r) || r->o.quiet)
+		return;
+	len = (size_t)snprintf(line, sizeof(line), "\r\033[K[%zu/%zu] running:", r->done,
+			       r->n_queue);
+	for (size_t i = 0; i < r->n_running && len < sizeof(line) - 40; i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s",
+					r->fixtures.items[r->running[i]->fixture]->name);
+	util_write_all(STDOUT_FILENO, line, len < sizeof(line) ? len : sizeof(line) - 1);
+}
+
+static void runner_print_line(struct runner *r, const char *line, bool pass)
+{
+	if (!runner_wants_output(r) || (r->o.quiet && pass))
+		return;
+	if (r->tty && !r->o.quiet)
+		util_write_all(STDOUT_FILENO, "\r\033[K", 4);
+	dprintf(STDOUT_FILENO, "%s\n", line);
+}
+
+static void worker_on_signal(int sig)
+{
+	(void)sig;
+	if (write(runner_sigpipe[1], "x", 1) < 0) {
+		/* already signalled */
+	}
+}
+
+/* The worker: run one case and leave. Never returns. */
+static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
+{
+	struct case_opts co = {0};
+	struct sigaction sa = {0};
+	const struct fixture *f = r->fixtures.items[j->fixture];
+
+	/* If the runner dies (even by SIGKILL), the worker is told to stop,
+	 * and its QEMU dies with it through its own PDEATHSIG. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(OUTCOME_HARNESS_ERROR);
+	/* A fresh pipe: the parent's stays the parent's. */
+	close(runner_sigpipe[0]);
+	close(runner_sigpipe[1]);
+	if (pipe2(runner_sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		_exit(7);
+	sa.sa_handler = worker_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	co.ops = &backend_qemu_ops;
+	co.accel = strcmp(f->machine.accel, "auto") ? f->machine.accel : r->accel_for_auto;
+	co.stop_fd = runner_sigpipe[0];
+	co.attempt = j->attempt;
+	enum outcome o = case_run(f, j->case_dir, &co);
+	_exit(outcome_exit_code(o));
+}
+
+static int runner_start_job(struct runner *r, struct job *j)
+{
+	const struct fixture *f = r->fixtures.items[j->fixture];
+	pid_t parent = getpid();
+
+	j->case_dir = r->o.repeat > 1
+			      ? util_strdup_printf("%s/%s/%d", r->run_dir, f->name, j->attempt)
+			      : util_strdup_printf("%s/%s", r->run_dir, f->name);
+	if (util_mkdir_p(j->case_dir, 0755) < 0) {
+		util_err("cannot create %s: %s", j->case_dir, strerror(errno));
+		return -1;
+	}
+	j->hard_deadline = util_now_ms() + (int64_t)(f->timeout_s * 1000) + HARD_BOUND_SLACK_MS;
+	j->pid = fork();
+	if (j->pid < 0) {
+		util_err("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (j->pid == 0)
+		runner_worker(r, j, parent);
+	r->running[r->n_running++] = j;
+	return 0;
+}
+
+/* The worker is gone: take its case.json, or write one that says why not. */
+static void runner_collect(struct runner *r, struct job *j, int status)
+{
+	const struct fixture *f = r->fixtures.items[j->fixture];
+	char *path = util_strdup_printf("%s/case.json", j->case_dir);
+	json_t *rec = json_load_file(path, 0, NULL);
+
+	if (!rec || j->hard_killed) {
+		char reason[256];
+		if (j->hard_killed)
+			snprintf(reason, sizeof(reason),
+				 "the case exceeded its hard wall-clock bound of %.0f s",
+				 f->timeout_s + HARD_BOUND_SLACK_MS / 1000.0);
+		else
+			snprintf(reason, sizeof(reason), "the worker died (%s %d) without a report",
+				 WIFSIGNALED(status) ? "signal" : "status",
+				 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		json_decref(rec);
+		rec = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:i}", "schema", "kiln.case/1",
+				"name", f->name, "fixture", f->path, "attempt", j->attempt,
+				"outcome", "harness_error", "class", "harness_error", "reason",
+				reason, "duration_ms", 0);
+		char *text = json_dumps(rec, JSON_INDENT(2) | JSON_SORT_KEYS);
+		util_write_file_atomic(path, text, strlen(text));
+		free(text);
+	}
+	json_object_set_new(rec, "dir", json_string(j->case_dir + strlen(r->run_dir) + 1));
+	char *line = case_line_from_record(rec);
+	runner_print_line(r, line, !strcmp(json_string_value(json_object_get(rec, "outcome")) ?: "",
+					   "pass"));
+	free(line);
+	json_array_append_new(r->records, rec);
+	free(path);
+	r->done++;
+}
+
+static void runner_reap(struct runner *r)
+{
+	for (size_t i = 0; i < r->n_running;) {
+		struct job *j = r->running[i];
+		int status;
+		if (waitpid(j->pid, &status, WNOHANG) != j->pid) {
+			i++;
+			continue;
+		}
+		runner_collect(r, j, status);
+		r->running[i] = r->running[--r->n_running];
+	}
+}
+
+static void runner_enforce_bounds(struct runner *r)
+{
+	for (size_t i = 0; i < r->n_running; i++) {
+		struct job *j = r->running[i];
+		if (!j->hard_killed && util_now_ms() >= j->hard_deadline) {
+			j->hard_killed = true;
+			kill(j->pid, SIGKILL);
+		}
+	}
+}
+
+static void runner_forward_stop(struct runner *r)
+{
+	for (size_t i = 0; i < r->n_running; i++) {
+		kill(r->running[i]->pid, SIGTERM);
+		/* Interrupted workers get a short bound to finish their reports. */
+		int64_t bound = util_now_ms() + 8000;
+		if (r->running[i]->hard_deadline > bound)
+			r->running[i]->hard_deadline = bound;
+	}
+}
+
+static int64_t runner_next_wakeup(const struct runner *r)
+{
+	int64_t t = util_now_ms() + (r->tty ? 250 : 5000);
+
+	for (size_t i = 0; i < r->n_running; i++)
+		if (r->running[i]->hard_deadline < t)
+			t = r->running[i]->hard_deadline;
+	return t;
+}
+
+static void runner_loop(struct runner *r)
+{
+	while (r->n_running > 0 || (r->next < r->n_queue && !r->interrupted)) {
+		while (!r->interrupted && r->next < r->n_queue && r->n_running < (size_t)r->o.jobs)
+			if (runner_start_job(r, &r->queue[r->next++]) < 0)
+				r->interrupted = true;
+		runner_progress(r);
+		struct pollfd p = {runner_sigpipe[0], POLLIN, 0};
+		int64_t wait = runner_next_wakeup(r) - util_now_ms();
+		if (poll(&p, 1, wait > 0 ? (int)wait : 0) > 0) {
+			char drain[64];
+			while (read(runner_sigpipe[0], drain, sizeof(drain)) > 0)
+				;
+		}
+		if (runner_stop_signal && !r->interrupted) {
+			r->interrupted = true;
+			runner_forward_stop(r);
+		}
+		runner_reap(r);
+		runner_enforce_bounds(r);
+	}
+}
+
+static void runner_resolve_accel(struct runner *r)
+{
+	bool wants_auto = false;
+
+	for (size_t i = 0; i < r->fixtures.n; i++)
+		wants_auto |= !strcmp(r->fixtures.items[i]->machine.accel, "auto");
+	r->accel_for_auto = "tcg";
+	if (!wants_auto)
+		return;
+	r->accel_for_auto = accel_probe(r->run_dir, r->accel_note, sizeof(r->accel_note));
+	util_note("accel auto: %s: %s", r->accel_for_auto, r->accel_note);
+}
+
+static int runner_finish(struct runner *r, json_t *argv_json)
+{
+	enum outcome worst = OUTCOME_PASS;
+	size_t i, passed = 0;
+	json_t *rec;
+
+	json_array_foreach(r->records, i, rec) {
+		enum outcome o = outcome_from_name(json_string_value(json_object_get(rec, "outcome")) ?: "");
+		worst = outcome_worst(worst, o == OUTCOME_COUNT ? OUTCOME_HARNESS_ERROR : o);
+		passed += o == OUTCOME_PASS;
+	}
+	int code = r->interrupted && runner_stop_signal ? KILN_EXIT_INTERRUPTED : outcome_exit_code(worst);
+	struct run_facts facts = {r->run_id, r->run_dir, r->o.reports_root, "qemu",
+				  r->accel_note[0] ? r->accel_note : NULL,
+				  (long long)(util_now_ms() - r->started), r->interrupted, code, argv_json};
+	json_t *report = run_report_build(&facts, r->records, r->n_queue - r->done);
+	if (run_report_write(&facts, report, r->records, r->o.tap) < 0 && code == 0)
+		code = outcome_exit_code(OUTCOME_HARNESS_ERROR);
+	run_report_link_latest(r->o.reports_root, r->run_id);
+	if (util_json_only()) {
+		char *text = json_dumps(report, JSON_INDENT(2));
+		dprintf(STDOUT_FILENO, "%s\n", text);
+		free(text);
+	} else if (r->o.tap) {
+		char *tap = run_report_tap(r->records);
+		dprintf(STDOUT_FILENO, "%s", tap);
+		free(tap);
+	} else {
+		if (r->tty && !r->o.quiet)
+			util_write_all(STDOUT_FILENO, "\r\033[K", 4);
+		dprintf(STDOUT_FILENO, "kiln: %zu passed, %zu failed\n", passed,
+			json_array_size(r->records) - passed);
+		dprintf(STDOUT_FILENO, "kiln: report %s/report.json\n", r->run_dir);
+		if (r->interrupted)
+			dprintf(STDOUT_FILENO, "kiln: interrupted, %zu cases not run\n",
+				r->n_queue - r->done);
+	}
+	json_decref(report);
+	return code;
+}
+
+int runner_main(int argc, char **argv)
+{
+	struct runner r = {0};
+	json_t *argv_json = json_array();
+	int code;
+
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(argv_json, json_string(argv[i]));
+	if (runner_parse(&r.o, argc, argv) < 0) {
+		json_decref(argv_json);
+		return KILN_EXIT_USAGE;
+	}
+	if (discover_fixtures(r.o.paths, r.o.n_paths, r.o.filter, &r.fixtures) < 0) {
+		discover_free(&r.fixtures);
+		json_decref(argv_json);
+		return KILN_EXIT_USAGE;
+	}
+	if (r.fixtures.n == 0) {
+		util_err("run: no fixture matched");
+		json_decref(argv_json);
+		return KILN_EXIT_USAGE;
+	}
+	if (runner_make_run_dir(&r) < 0) {
+		util_err("cannot create a run directory under %s: %s", r.o.reports_root,
+			 strerror(errno));
+		discover_free(&r.fixtures);
+		json_decref(argv_json);
+		return outcome_exit_code(OUTCOME_HARNESS_ERROR);
+	}
+	r.started = util_now_ms();
+	r.tty = isatty(STDOUT_FILENO);
+	r.records = json_array();
+	r.n_queue = r.fixtures.n * (size_t)r.o.repeat;
+	r.queue = calloc(r.n_queue, sizeof(*r.queue));
+	r.running = calloc((size_t)r.o.jobs, sizeof(*r.running));
+	if (!r.queue || !r.running)
+		abort();
+	for (size_t i = 0; i < r.n_queue; i++)
+		r.queue[i] = (struct job){.fixture = i / (size_t)r.o.repeat,
+					  .attempt = (int)(i % (size_t)r.o.repeat) + 1};
+	runner_install_signals();
+	runner_resolve_accel(&r);
+	runner_loop(&r);
+	code = runner_finish(&r, argv_json);
+	for (size_t i = 0; i < r.n_queue; i++)
+		free(r.queue[i].case_dir);
+	free(r.queue);
+	free(r.running);
+	json_decref(r.records);
+	json_decref(argv_json);
+	discover_free(&r.fixtures);
+	free(r.run_id);
+	free(r.run_dir);
+	return code;
+}
