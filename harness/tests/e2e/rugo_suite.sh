@@ -1,0 +1,20 @@
+#!/bin/sh
+# rugo_suite.sh: the Rugo fixture suite under kiln, as `make run` boots it.
+#
+# Every fixture area except the harness self-tests (fixtures/selftest, meant
+# to fail in specific ways) and the diag golden corpus must pass.
+set -u
+KILN=${KILN:-build/kiln}
+reports=$(mktemp -d)
+trap 'rm -rf "$reports"' EXIT
+dirs=$(for d in fixtures/*/; do
+	case $d in fixtures/selftest/ | fixtures/diag/) ;; *) printf '%s ' "${d%/}" ;; esac
+done)
+# shellcheck disable=SC2086 # one word per directory
+"$KILN" run --reports "$reports" -j "${JOBS:-2}" $dirs
+rc=$?
+if [ "$rc" -ne 0 ]; then
+	echo "rugo_suite: kiln exited $rc; failing cases are listed above"
+	exit 1
+fi
+echo "rugo_suite: ok"
