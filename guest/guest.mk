@@ -11,7 +11,17 @@
 GUEST_OUT := $(BUILD)/guest
 GUEST_KERNEL_SRCS := $(wildcard guest/kernel/*.c guest/kernel/*.S) \
 	$(wildcard guest/common/*.c)
-GUEST_KERNEL_OBJS := $(patsubst guest/%,$(GUEST_OUT)/%.o,$(GUEST_KERNEL_SRCS))
+# The user programs, embedded into the kernel by programs.S (generated).
+GUEST_KERNEL_OBJS := $(patsubst guest/%,$(GUEST_OUT)/%.o,$(GUEST_KERNEL_SRCS)) \
+	$(GUEST_OUT)/kernel/programs.S.o
+
+# User space: every guest/user/apps/NAME.c is one program, NAME.elf, linked
+# with the runtime in guest/user/lib and the shared guest/common code
+# (built again with user flags, into $(GUEST_OUT)/user/).
+GUEST_USER_APPS := $(sort $(basename $(notdir $(wildcard guest/user/apps/*.c))))
+GUEST_USER_ELFS := $(GUEST_USER_APPS:%=$(GUEST_OUT)/user/%.elf)
+GUEST_USER_LIB_OBJS := $(patsubst guest/%,$(GUEST_OUT)/user/%.o, \
+	$(wildcard guest/user/lib/*.c guest/user/lib/*.S guest/common/*.c))
 
 # Freestanding, no red zone (interrupts push on the kernel stack), no SSE or
 # x87 state (traps and context switches save general registers only), frame
@@ -25,6 +35,12 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest/kernel/kernel.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none
 GUEST_OBJCOPY ?= objcopy
 
+# User programs: the same freestanding rules (the kernel saves no FPU or
+# SSE state, so user code must not use it either), linked at 1 GiB.
+GUEST_USER_CFLAGS := $(filter-out -Iguest/kernel,$(GUEST_CFLAGS)) -Iguest/user/lib
+GUEST_USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest/user/user.ld \
+	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none
+
 .PHONY: guest
 guest: $(GUEST_OUT)/rugo.elf $(GUEST_OUT)/rugo.mb
 
@@ -36,6 +52,26 @@ $(GUEST_OUT)/%.S.o: guest/%.S
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
+$(GUEST_OUT)/user/%.c.o: guest/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_USER_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/user/%.S.o: guest/%.S
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_USER_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/user/%.elf: $(GUEST_OUT)/user/user/apps/%.c.o $(GUEST_USER_LIB_OBJS) \
+		guest/user/user.ld guest/tools/ldwrap.sh
+	GUEST_LD_FILTER='$(GUEST_LD_FILTER)' guest/tools/ldwrap.sh \
+		$(CC) $(GUEST_USER_LDFLAGS) -o $@ $< $(GUEST_USER_LIB_OBJS)
+
+$(GUEST_OUT)/kernel/programs.S: $(GUEST_USER_ELFS) guest/tools/embed.sh
+	@mkdir -p $(@D)
+	guest/tools/embed.sh $@ $(GUEST_USER_ELFS)
+
+$(GUEST_OUT)/kernel/programs.S.o: $(GUEST_OUT)/kernel/programs.S
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+
 # The link goes through ldwrap.sh so that $(GUEST_LD_FILTER) sees the
 # linker's output without hiding its exit status.
 $(GUEST_OUT)/rugo.elf: $(GUEST_KERNEL_OBJS) guest/kernel/kernel.ld guest/tools/ldwrap.sh
@@ -45,10 +81,19 @@ $(GUEST_OUT)/rugo.elf: $(GUEST_KERNEL_OBJS) guest/kernel/kernel.ld guest/tools/l
 $(GUEST_OUT)/rugo.mb: $(GUEST_OUT)/rugo.elf
 	$(GUEST_OBJCOPY) -O elf32-i386 $< $@
 
--include $(GUEST_KERNEL_OBJS:.o=.d)
+.SECONDARY: $(GUEST_USER_ELFS) $(GUEST_USER_APPS:%=$(GUEST_OUT)/user/user/apps/%.c.o)
+
+-include $(GUEST_KERNEL_OBJS:.o=.d) $(GUEST_USER_LIB_OBJS:.o=.d) \
+	$(GUEST_USER_APPS:%=$(GUEST_OUT)/user/user/apps/%.c.o.d)
 
 # `make symbolize RIP=0x...` (or RIP="a b c"): function and file:line of
 # kernel addresses, e.g. the rip= of a trap or panic line.
 .PHONY: symbolize
 symbolize: $(GUEST_OUT)/rugo.elf
 	@guest/tools/symbolize.sh -e $(GUEST_OUT)/rugo.elf $(RIP)
+
+# `make check-abi-doc`: docs/abi/syscall_v0.md lists exactly the calls and
+# errors of guest/common/abi.h, and the kernel's table has each call.
+.PHONY: check-abi-doc
+check-abi-doc:
+	@guest/tools/check_abi_doc.sh

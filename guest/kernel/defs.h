@@ -5,8 +5,12 @@
 
 #include "types.h"
 #include "lib.h"
+#include "abi.h"
 
+struct endpoint;
 struct multiboot_info;
+struct proc;
+struct shm;
 struct spinlock;
 struct thread;
 struct trapframe;
@@ -84,12 +88,60 @@ void timer_sleep(uint64 n);
 // thread.c
 void thread_init(void);
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+struct thread *thread_create_user(struct proc *p, uint64 entry, uint64 ustack,
+				  uint64 arg);
+void thread_wake_proc(struct proc *p);
+int thread_count(void);
 uint64 thread_kstack_top(struct thread *t);
 void yield(void);
 void thread_exit(void) __attribute__((noreturn));
 void sleep(void *chan, struct spinlock *lk);
 void wakeup(void *chan);
 void scheduler(void) __attribute__((noreturn));
+
+// uvm.c: user address spaces and validated user memory access
+pagetable_t uvm_create(void);
+bool uvm_range_ok(uint64 va, uint64 len);
+int uvm_alloc(pagetable_t pml4, uint64 va, uint64 len, uint64 flags);
+bool uvm_any_mapped(pagetable_t pml4, uint64 va, uint64 len);
+void uvm_unmap(pagetable_t pml4, uint64 va, uint64 len);
+void uvm_destroy(pagetable_t pml4);
+int uvm_write(pagetable_t pml4, uint64 va, const void *src, uint64 len);
+int copyin(pagetable_t pml4, void *dst, uint64 va, uint64 len);
+int copyout(pagetable_t pml4, uint64 va, const void *src, uint64 len);
+int copyinstr(pagetable_t pml4, char *dst, uint64 va, uint64 max);
+
+// exec.c
+int exec_load(pagetable_t pml4, const char *name, uint64 *entry);
+
+// proc.c (enum handle_kind is in proc.h)
+extern struct spinlock proc_lock;
+struct proc *myproc(void);
+int proc_spawn(const char *name, uint64 arg);
+int proc_add_thread(struct proc *p, uint64 entry, uint64 stack_top, uint64 arg);
+void proc_thread_exit(void) __attribute__((noreturn));
+void proc_kill(struct proc *p);
+bool proc_killed(void);
+void proc_user_fault(struct trapframe *tf);
+int proc_wait(int pid);
+int proc_count(void);
+
+// syscall.c, ipc.c, shm.c: each sys_* takes the four argument registers.
+void syscall_dispatch(struct trapframe *tf);
+void endpoint_get(struct endpoint *ep);
+void endpoint_put(struct endpoint *ep);
+void ipc_stats(uint64 *sent, uint64 *received);
+int64 sys_ipc_create(const uint64 *arg);
+int64 sys_ipc_send(const uint64 *arg);
+int64 sys_ipc_recv(const uint64 *arg);
+int64 sys_svc_register(const uint64 *arg);
+int64 sys_svc_lookup(const uint64 *arg);
+void shm_get(struct shm *s);
+void shm_put(struct shm *s);
+int64 sys_vm_map(const uint64 *arg);
+int64 sys_vm_unmap(const uint64 *arg);
+int64 sys_shm_create(const uint64 *arg);
+int64 sys_shm_map(const uint64 *arg);
 
 // scenario.c
 void scenario_start(const char *name);

@@ -12,6 +12,7 @@ typedef pte_t *pagetable_t; // one 4 KiB table of 512 entries, any level
 #define PTE_W (1ULL << 1)   // writable
 #define PTE_U (1ULL << 2)   // user accessible
 #define PTE_PS (1ULL << 7)  // 2 MiB page (in a page directory entry)
+#define PTE_SHARED (1ULL << 9) // software bit: frame owned by a shm object
 #define PTE_NX (1ULL << 63) // no execute (EFER.NXE is set by boot.S)
 #define PTE_ADDR(pte) ((pte) & 0x000ffffffffff000ULL)
 #define PTE_FLAGS(pte) ((pte) & ~0x000ffffffffff000ULL)
@@ -31,7 +32,7 @@ typedef pte_t *pagetable_t; // one 4 KiB table of 512 entries, any level
 //   [1 GiB, 512 GiB)       user space, one address space per process
 #define KERNEL_MAP_LIMIT (1ULL << 30) // the kernel maps RAM below this only
 #define USER_BASE (1ULL << 30)
-#define USER_TOP (1ULL << 39)
+#define USER_TOP (1ULL << 39) // = USER_SPACE_TOP in abi.h
 
 // GDT selectors. The user data/code order is what SYSRET would need and
 // harmless for iretq.

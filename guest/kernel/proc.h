@@ -4,6 +4,7 @@
 #define RUGO_PROC_H
 
 #include "types.h"
+#include "mmu.h"
 
 // What trapasm.S pushes, lowest address first; the last five are the CPU's.
 struct trapframe {
@@ -41,5 +42,45 @@ extern struct cpu cpu;
 
 #define NTHREAD 32
 #define KSTACK_SIZE (16 * 1024) // includes the 4 KiB guard page
+
+// A handle names a kernel object in one process's table (index = handle).
+enum handle_kind { H_NONE, H_ENDPOINT, H_SHM };
+struct handle {
+	enum handle_kind kind;
+	void *obj; // struct endpoint or struct shm; the handle holds a reference
+};
+
+// A shm object mapped into the process; the mapping holds a reference.
+struct shm_mapping {
+	struct shm *shm; // NULL if the slot is free
+	uint64 va, len;
+};
+
+enum proc_state { P_UNUSED, P_ALIVE, P_ZOMBIE };
+
+#define NPROC 16
+#define NHANDLE 16
+#define NSHM_MAP 4
+
+// A user process: an address space, its threads and its handles. All
+// fields but pml4 are guarded by proc_lock (proc.c); pml4 changes only
+// while the process's own threads hold proc_lock, and is freed by its last
+// thread.
+struct proc {
+	enum proc_state state;
+	int pid;
+	char name[16];
+	pagetable_t pml4;
+	int nthreads;
+	bool killed;
+	uint64 mmap_next; // where vm_map(0, ...) looks next
+	struct handle handles[NHANDLE];
+	struct shm_mapping shm_maps[NSHM_MAP];
+};
+
+int handle_install(struct proc *p, enum handle_kind kind, void *obj);
+void *handle_get(uint64 h, enum handle_kind kind, enum handle_kind *kind_out);
+void kobj_get(enum handle_kind kind, void *obj);
+void kobj_put(enum handle_kind kind, void *obj);
 
 #endif

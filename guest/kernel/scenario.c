@@ -34,6 +34,13 @@ static const struct scenario scenarios[] = {
 	{ "ticks", scen_ticks },
 	{ "two_threads", scen_two_threads },
 	{ "lock", scen_lock },
+	{ "user_hello", scen_user_hello },
+	{ "syscall", scen_syscall },
+	{ "user_fault", scen_user_fault },
+	{ "ping_pong", scen_ping_pong },
+	{ "shm", scen_shm },
+	{ "hostile", scen_hostile },
+	{ "stats", scen_stats },
 };
 
 // Body of the scenario thread: run, then halt with the success exit.

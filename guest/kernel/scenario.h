@@ -17,5 +17,13 @@ void scen_stack_guard(void);
 void scen_ticks(void);
 void scen_two_threads(void);
 void scen_lock(void);
+// scen_user.c
+void scen_user_hello(void);
+void scen_syscall(void);
+void scen_user_fault(void);
+void scen_ping_pong(void);
+void scen_shm(void);
+void scen_hostile(void);
+void scen_stats(void);
 
 #endif

@@ -85,31 +85,76 @@ uint64 thread_kstack_top(struct thread *t)
 	return (uintptr)t->kstack + KSTACK_SIZE - PGSIZE;
 }
 
-// Lay out t's stack so the first swtch to it "returns" into thread_start,
-// with the stack aligned as if thread_start had been called.
-static void thread_build_context(struct thread *t, uint64 entry)
+// Lay out t's stack below top so the first swtch to it "returns" into
+// thread_start, with the stack aligned as if thread_start had been called.
+static void thread_build_context(struct thread *t, uint64 *top)
 {
-	uint64 *sp = (uint64 *)thread_kstack_top(t);
+	uint64 *sp = top;
 	*--sp = 0; // fake return address of thread_start
-	*--sp = entry;
+	*--sp = (uintptr)thread_start;
 	for (int i = 0; i < 6; i++)
 		*--sp = 0; // rbp rbx r12-r15, as swtch pops them
 	t->ctx = (uintptr)sp;
+}
+
+// Claim a slot for a thread of proc p (NULL: kernel thread) that will run
+// fn(arg). Returns it with sched_lock held, or NULL (lock released).
+static struct thread *thread_new(const char *name, struct proc *p,
+				 void (*fn)(void *), void *arg)
+{
+	acquire(&sched_lock);
+	struct thread *t = thread_alloc();
+	if (t == NULL) {
+		release(&sched_lock);
+		return NULL;
+	}
+	fmt_snprintf(t->name, sizeof(t->name), "%s", name);
+	t->proc = p;
+	t->fn = fn;
+	t->arg = arg;
+	return t;
 }
 
 // Create a kernel thread running fn(arg) and queue it. Returns the thread,
 // or NULL if the table is full. When fn returns the thread exits.
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 {
-	acquire(&sched_lock);
-	struct thread *t = thread_alloc();
+	struct thread *t = thread_new(name, NULL, fn, arg);
 	if (t) {
-		fmt_snprintf(t->name, sizeof(t->name), "%s", name);
-		t->fn = fn;
-		t->arg = arg;
-		thread_build_context(t, (uintptr)thread_start);
+		thread_build_context(t, (uint64 *)thread_kstack_top(t));
 		runq_push(t);
+		release(&sched_lock);
 	}
+	return t;
+}
+
+// Body of a new user thread: drop into ring 3 through the trap frame
+// thread_create_user built at the top of the kernel stack.
+static void thread_enter_user(void *tf)
+{
+	__asm__ volatile("movq %0, %%rsp; jmp trapret" : : "r"(tf) : "memory");
+	__builtin_unreachable();
+}
+
+// Create a thread of process p that starts in ring 3 at entry with
+// rsp = ustack and rdi = arg, with interrupts on. Returns it or NULL.
+struct thread *thread_create_user(struct proc *p, uint64 entry, uint64 ustack,
+				  uint64 arg)
+{
+	struct thread *t = thread_new(p->name, p, thread_enter_user, NULL);
+	if (t == NULL)
+		return NULL;
+	struct trapframe *tf = (struct trapframe *)thread_kstack_top(t) - 1;
+	memset(tf, 0, sizeof(*tf));
+	tf->rip = entry;
+	tf->cs = SEG_UCODE;
+	tf->rflags = RFLAGS_IF | 0x2; // bit 1 is always set
+	tf->rsp = ustack;
+	tf->ss = SEG_UDATA;
+	tf->rdi = arg;
+	t->arg = tf;
+	thread_build_context(t, (uint64 *)tf);
+	runq_push(t);
 	release(&sched_lock);
 	return t;
 }
@@ -178,13 +223,34 @@ void wakeup(void *chan)
 static void sched_enter_space(struct thread *t)
 {
 	tss_set_rsp0(thread_kstack_top(t));
-	vm_switch(kernel_pml4);
+	vm_switch(t->proc ? t->proc->pml4 : kernel_pml4);
 }
 
 // Free a zombie's slot. Caller holds sched_lock and is off t's stack.
 static void thread_reap(struct thread *t)
 {
 	t->state = T_UNUSED;
+}
+
+// Make p's sleeping threads runnable so that they notice p->killed.
+void thread_wake_proc(struct proc *p)
+{
+	acquire(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++)
+		if (threads[i].state == T_SLEEPING && threads[i].proc == p)
+			runq_push(&threads[i]);
+	release(&sched_lock);
+}
+
+// Number of threads that exist (any state but unused), for the stats call.
+int thread_count(void)
+{
+	int n = 0;
+	acquire(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++)
+		n += threads[i].state != T_UNUSED;
+	release(&sched_lock);
+	return n;
 }
 
 // Run t until it switches back. Caller holds sched_lock.

@@ -99,11 +99,23 @@ static void trap_kernel_exception(struct trapframe *tf)
 }
 
 // Entry from alltraps with interrupts off, on the kernel stack of the
-// running thread (or the IST stack for a double fault).
+// running thread (or the IST stack for a double fault). A fault in ring 3
+// kills the process; a killed process's thread exits here instead of
+// returning to ring 3.
 void trap(struct trapframe *tf)
 {
-	if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + 16)
+	bool from_user = (tf->cs & 3) == 3;
+
+	if (tf->vector == T_SYSCALL)
+		syscall_dispatch(tf);
+	else if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + 16)
 		irq_dispatch(tf->vector - T_IRQ0);
+	else if (from_user && tf->vector == T_BREAKPOINT)
+		kprintf("TRAP: vector=3 breakpoint\n"); // resumes, as in the kernel
+	else if (from_user)
+		proc_user_fault(tf);
 	else
 		trap_kernel_exception(tf);
+	if (from_user && proc_killed())
+		proc_thread_exit();
 }
