@@ -6,12 +6,21 @@
 
 #include "kiln/util.h"
 
+/* Bytes before absolute offset end arrived by t_ms (one entry per feed,
+ * merged within a millisecond), so a match is stamped with the arrival of
+ * its own bytes even when it is searched later. */
+struct console_stamp {
+	uint64_t end;
+	int64_t t_ms;
+};
+
 struct console {
-	char *buf;
+	char *buf; /* NUL-terminated after len, for regexec's interceptors */
 	size_t len, cap;
 	uint64_t base; /* absolute offset of buf[0] */
 	int64_t first_ms;
-	int64_t last_ms;
+	struct console_stamp *stamps;
+	size_t n_stamps, cap_stamps;
 };
 
 struct console *console_new(void)
@@ -29,6 +38,7 @@ void console_free(struct console *c)
 	if (!c)
 		return;
 	free(c->buf);
+	free(c->stamps);
 	free(c);
 }
 
@@ -55,6 +65,46 @@ static void console_trim(struct console *c, size_t incoming)
 	c->base += drop;
 }
 
+/* Record that the bytes up to the current end arrived at t_ms, and forget
+ * stamps of bytes no longer held. */
+static void console_stamp(struct console *c, int64_t t_ms)
+{
+	size_t old = 0;
+
+	while (old < c->n_stamps && c->stamps[old].end <= c->base)
+		old++;
+	if (old) {
+		memmove(c->stamps, c->stamps + old, (c->n_stamps - old) * sizeof(*c->stamps));
+		c->n_stamps -= old;
+	}
+	if (c->n_stamps && c->stamps[c->n_stamps - 1].t_ms == t_ms) {
+		c->stamps[c->n_stamps - 1].end = console_total(c);
+		return;
+	}
+	if (c->n_stamps == c->cap_stamps) {
+		c->cap_stamps = c->cap_stamps ? c->cap_stamps * 2 : 256;
+		c->stamps = realloc(c->stamps, c->cap_stamps * sizeof(*c->stamps));
+		if (!c->stamps)
+			abort();
+	}
+	c->stamps[c->n_stamps++] = (struct console_stamp){console_total(c), t_ms};
+}
+
+/* When the byte at absolute offset off arrived. */
+static int64_t console_arrival_ms(const struct console *c, uint64_t off)
+{
+	size_t lo = 0, hi = c->n_stamps;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->stamps[mid].end <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->n_stamps ? c->stamps[lo].t_ms : c->first_ms;
+}
+
 void console_feed(struct console *c, const char *data, size_t len, int64_t t_ms)
 {
 	if (len == 0)
@@ -71,15 +121,16 @@ void console_feed(struct console *c, const char *data, size_t len, int64_t t_ms)
 		c->cap = c->cap ? c->cap : 65536;
 		while (c->cap < c->len + len)
 			c->cap *= 2;
-		c->buf = realloc(c->buf, c->cap);
+		c->buf = realloc(c->buf, c->cap + 1);
 		if (!c->buf)
 			abort();
 	}
 	memcpy(c->buf + c->len, data, len);
 	c->len += len;
+	c->buf[c->len] = '\0';
 	if (c->first_ms < 0)
 		c->first_ms = t_ms;
-	c->last_ms = t_ms;
+	console_stamp(c, t_ms);
 }
 
 static uint64_t clamp_start(const struct console *c, uint64_t off)
@@ -125,6 +176,10 @@ static bool console_search_regex(struct console *c, const struct pattern *p,
 	start = clamp_start(c, start < s->from ? s->from : start);
 	if (start > c->base && c->buf[start - 1 - c->base] != '\n')
 		flags |= REG_NOTBOL;
+	/* '$' is the end of a line: an unfinished line may still grow, and a
+	 * verdict must not depend on how the bytes were split into reads. */
+	if (end > start && c->buf[end - 1 - c->base] != '\n')
+		flags |= REG_NOTEOL;
 	pm[0].rm_so = (regoff_t)(start - c->base);
 	pm[0].rm_eo = (regoff_t)(end - c->base);
 	if (end == start || regexec(&p->re, c->buf, 1, pm, flags) != 0) {
@@ -144,7 +199,7 @@ bool console_search(struct console *c, const struct pattern *p,
 				 : console_search_literal(c, p, s, m);
 
 	if (found)
-		m->t_ms = c->last_ms;
+		m->t_ms = console_arrival_ms(c, m->end > m->start ? m->end - 1 : m->start);
 	return found;
 }
 

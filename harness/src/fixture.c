@@ -109,6 +109,27 @@ static const struct key_spec *spec_find(const struct key_spec *specs,
 	return NULL;
 }
 
+/* pointer + "/" + key, with key escaped as JSON pointer wants ('~' is "~0",
+ * '/' is "~1"), so that the position index finds a key such as "a/b". New. */
+static char *pointer_child(const char *pointer, const char *key)
+{
+	char *out = malloc(strlen(pointer) + 2 * strlen(key) + 2), *p;
+
+	if (!out)
+		abort();
+	p = stpcpy(stpcpy(out, pointer), "/");
+	for (; *key; key++) {
+		if (*key == '~' || *key == '/') {
+			*p++ = '~';
+			*p++ = *key == '~' ? '0' : '1';
+		} else {
+			*p++ = *key;
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
 /* Check obj (found at pointer, described as what) against specs. */
 static bool check_object(struct load_ctx *c, const json_t *obj,
 			 const char *pointer, const char *what,
@@ -123,13 +144,18 @@ static bool check_object(struct load_ctx *c, const json_t *obj,
 	}
 	json_object_foreach((json_t *)obj, key, v) {
 		const struct key_spec *s = spec_find(specs, key);
-		char *ptr = util_strdup_printf("%s/%s", pointer, key);
+		char *ptr = pointer_child(pointer, key);
 
 		if (!s) {
 			const char *best = NULL;
-			for (const struct key_spec *k = specs; k->key; k++)
-				if (edit_distance(key, k->key) <= 2)
+			size_t best_d = 3; /* a hint only for a close key, the closest */
+			for (const struct key_spec *k = specs; k->key; k++) {
+				size_t d = edit_distance(key, k->key);
+				if (d < best_d) {
 					best = k->key;
+					best_d = d;
+				}
+			}
 			if (best)
 				load_fail(c, ptr, "unknown key '%s' in %s (did you mean '%s'?)",
 					  key, what, best);
@@ -242,6 +268,9 @@ static void load_disks(struct load_ctx *c, const json_t *arr)
 			if (strcmp(k->interface, "virtio") && strcmp(k->interface, "ide"))
 				load_fail(c, ptr, "disk interface must be virtio or ide, not '%s'",
 					  k->interface);
+			if (strcmp(k->format, "raw") && strcmp(k->format, "qcow2"))
+				load_fail(c, ptr, "disk format must be raw or qcow2, not '%s'",
+					  k->format);
 		}
 		f->guest.n_disks = i + 1;
 		free(ptr);

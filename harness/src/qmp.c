@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "kiln/util.h"
@@ -27,6 +28,7 @@ struct qmp {
 	unsigned next_id;
 	char version[32];
 	bool closed;
+	bool garbage; /* the server sent something that is not QMP */
 };
 
 struct qmp *qmp_new(int fd, FILE *transcript, int64_t t0_ms)
@@ -86,6 +88,17 @@ static int qmp_fail(struct qmp_error *err, enum qmp_status st, const char *cls,
 	return st;
 }
 
+/* Once closed or fed garbage, the connection stays unusable, and every
+ * later call says why at once. */
+static int qmp_unusable(const struct qmp *q, struct qmp_error *err)
+{
+	if (q->garbage)
+		return qmp_fail(err, QMP_ERR_PROTOCOL, NULL, "the server sent something that is not QMP");
+	if (q->closed)
+		return qmp_fail(err, QMP_ERR_CLOSED, NULL, "connection closed");
+	return QMP_OK;
+}
+
 static void qmp_log(struct qmp *q, const char *dir, const char *text, size_t len)
 {
 	if (!q->log)
@@ -104,22 +117,28 @@ static int qmp_parse_buffer(struct qmp *q, struct qmp_error *err)
 		json_error_t jerr;
 		json_t *msg;
 
-		while (off < q->len && strchr(" \t\r\n", q->buf[off]))
+		/* (strchr would also find the NUL: that is garbage, not space.) */
+		while (off < q->len && q->buf[off] && strchr(" \t\r\n", q->buf[off]))
 			off++;
 		if (off == q->len)
 			break;
 		msg = json_loadb(q->buf + off, q->len - off,
 				 JSON_DISABLE_EOF_CHECK, &jerr);
 		if (!msg) {
-			if (json_error_code(&jerr) == json_error_premature_end_of_input)
-				break; /* wait for the rest */
+			/* Wait for the rest, unless Jansson stopped short of
+			 * the buffer's end: at a NUL, which is garbage. */
+			if (json_error_code(&jerr) == json_error_premature_end_of_input &&
+			    (size_t)jerr.position >= q->len - off)
+				break;
 			qmp_log(q, "!!", q->buf + off, q->len - off);
+			q->garbage = true;
 			return qmp_fail(err, QMP_ERR_PROTOCOL, NULL, jerr.text);
 		}
 		qmp_log(q, "<-", q->buf + off, jerr.position);
 		off += jerr.position;
 		if (!json_is_object(msg)) {
 			json_decref(msg);
+			q->garbage = true;
 			return qmp_fail(err, QMP_ERR_PROTOCOL, NULL,
 					"a QMP message must be a JSON object");
 		}
@@ -134,8 +153,10 @@ static int qmp_parse_buffer(struct qmp *q, struct qmp_error *err)
 
 int qmp_pump(struct qmp *q, struct qmp_error *err)
 {
-	if (q->closed)
-		return qmp_fail(err, QMP_ERR_CLOSED, NULL, "connection closed");
+	int dead = qmp_unusable(q, err);
+
+	if (dead != QMP_OK)
+		return dead;
 	for (;;) {
 		if (q->cap - q->len < 4096) {
 			if (q->cap >= QMP_MAX_BUFFER)
@@ -175,9 +196,10 @@ static int qmp_read_until(struct qmp *q, int64_t deadline_ms, struct qmp_error *
 {
 	struct pollfd p = {q->fd, POLLIN, 0};
 	int64_t left = deadline_ms - util_now_ms();
+	int dead = qmp_unusable(q, err);
 
-	if (q->closed)
-		return qmp_fail(err, QMP_ERR_CLOSED, NULL, "connection closed");
+	if (dead != QMP_OK)
+		return dead;
 	if (left <= 0)
 		return qmp_fail(err, QMP_ERR_TIMEOUT, NULL, "no answer before the deadline");
 	int rc = poll(&p, 1, (int)(left > 60000 ? 60000 : left));
@@ -186,6 +208,26 @@ static int qmp_read_until(struct qmp *q, int64_t deadline_ms, struct qmp_error *
 	if (rc <= 0)
 		return QMP_OK; /* the caller checks the deadline again */
 	return qmp_pump(q, err);
+}
+
+/* Send all of text: MSG_NOSIGNAL, so that a server that has gone away is
+ * QMP_ERR_CLOSED for the caller instead of a SIGPIPE for the process. */
+static int qmp_send(struct qmp *q, const char *text, size_t len, struct qmp_error *err)
+{
+	while (len > 0) {
+		ssize_t n = send(q->fd, text, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			if (errno == EPIPE || errno == ECONNRESET)
+				q->closed = true;
+			return qmp_fail(err, q->closed ? QMP_ERR_CLOSED : QMP_ERR_IO, NULL,
+					strerror(errno));
+		}
+		text += n;
+		len -= (size_t)n;
+	}
+	return QMP_OK;
 }
 
 /* Take the reply with our id (or the greeting when id is NULL). */
@@ -277,6 +319,10 @@ int qmp_execute(struct qmp *q, const char *command, json_t *args,
 	char *text;
 	int rc;
 
+	if ((rc = qmp_unusable(q, err)) != QMP_OK) {
+		json_decref(msg);
+		return rc;
+	}
 	snprintf(id, sizeof(id), "kiln-%u", ++q->next_id);
 	json_object_set_new(msg, "execute", json_string(command));
 	if (args)
@@ -285,11 +331,9 @@ int qmp_execute(struct qmp *q, const char *command, json_t *args,
 	text = json_dumps(msg, JSON_COMPACT);
 	json_decref(msg);
 	qmp_log(q, "->", text, strlen(text));
-	rc = util_write_all(q->fd, text, strlen(text)) == 0 &&
-			     util_write_all(q->fd, "\n", 1) == 0
-		     ? QMP_OK
-		     : qmp_fail(err, errno == EPIPE ? QMP_ERR_CLOSED : QMP_ERR_IO,
-				NULL, strerror(errno));
+	rc = qmp_send(q, text, strlen(text), err);
+	if (rc == QMP_OK)
+		rc = qmp_send(q, "\n", 1, err);
 	free(text);
 	if (rc != QMP_OK)
 		return rc;
