@@ -91,6 +91,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
 struct thread *thread_create_user(struct proc *p, uint64 entry, uint64 ustack,
 				  uint64 arg);
 void thread_wake_proc(struct proc *p);
+const char *thread_guard_owner(uint64 addr);
 int thread_count(void);
 uint64 thread_kstack_top(struct thread *t);
 void yield(void);

@@ -54,6 +54,19 @@ void thread_init(void)
 		vm_kernel_guard((uintptr)kstacks[i]);
 }
 
+// The name of the thread whose stack guard page holds addr, or NULL. For
+// the double fault report; reads without sched_lock (the kernel is dying).
+const char *thread_guard_owner(uint64 addr)
+{
+	uint64 base = (uintptr)kstacks;
+	if (addr < base || addr >= base + sizeof(kstacks))
+		return NULL;
+	uint64 slot = (addr - base) / KSTACK_SIZE;
+	if ((addr - base) % KSTACK_SIZE >= PGSIZE)
+		return NULL;
+	return threads[slot].name;
+}
+
 // First code of every new thread, entered by swtch's ret with sched_lock
 // held (the scheduler took it): drop it, then run the body.
 static void thread_start(void)

@@ -80,6 +80,17 @@ static void trap_print_frame(const struct trapframe *tf)
 		(void *)tf->rip, tf->cs, tf->rflags, (void *)tf->rsp, tf->err);
 }
 
+// Say whether the double fault handler runs on its IST stack and, when the
+// page fault that caused it hit a stack guard page (CR2 keeps that
+// address), whose kernel stack overflowed.
+static void trap_report_double_fault(const struct trapframe *tf)
+{
+	const char *owner = thread_guard_owner(read_cr2());
+	kprintf("DF: ist=1 stack=%s\n", tss_on_df_stack((uintptr)tf) ? "ok" : "bad");
+	if (owner)
+		kprintf("DF: kernel stack overflow in thread %s\n", owner);
+}
+
 // A CPU exception in the kernel. int3 resumes; anything else is fatal:
 // markers first, then panic with code PANIC_TRAP_BASE + vector.
 static void trap_kernel_exception(struct trapframe *tf)
@@ -92,7 +103,7 @@ static void trap_kernel_exception(struct trapframe *tf)
 	if (v == T_BREAKPOINT)
 		return;
 	if (v == T_DOUBLE_FAULT)
-		kprintf("DF: ist=1 stack=%s\n", tss_on_df_stack((uintptr)tf) ? "ok" : "bad");
+		trap_report_double_fault(tf);
 	trap_print_frame(tf);
 	panic(PANIC_TRAP_BASE + (uint32)v, "fatal trap %lu (%s) at rip=%p", v,
 	      trap_name(v), (void *)tf->rip);

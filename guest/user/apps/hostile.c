@@ -5,6 +5,7 @@
 #include "user.h"
 
 #define KERNEL_TEXT 0x100000L
+#define KERNEL_HEAP 0x1000000L // 16 MiB: kernel RAM mapped with 2 MiB pages
 #define UNMAPPED_USER 0x7000000000L
 #define HUGE (1L << 62)
 
@@ -33,6 +34,7 @@ static void bad_in_pointers(void)
 {
 	expect("null_pointer", debug_write(0, 8), ERR_FAULT);
 	expect("kernel_pointer", debug_write((void *)KERNEL_TEXT, 16), ERR_FAULT);
+	expect("kernel_heap_pointer", debug_write((void *)KERNEL_HEAP, 16), ERR_FAULT);
 	expect("unmapped_pointer", debug_write((void *)UNMAPPED_USER, 16), ERR_FAULT);
 	expect("noncanonical_pointer", debug_write((void *)0xfffffffffffff000UL, 16), ERR_FAULT);
 	expect("bad_name_pointer", svc_lookup((const char *)16), ERR_FAULT);
