@@ -8,6 +8,7 @@
 #include "x86.h"
 #include "defs.h"
 #include "mmu.h"
+#include "spinlock.h"
 
 // A new address space with only the kernel mapped. Returns NULL when out of
 // memory.
@@ -102,29 +103,46 @@ void uvm_destroy(pagetable_t pml4)
 	kfree(pml4);
 }
 
+// Copy one page's worth (at most) between kbuf and user va. Returns the
+// byte count, or 0 if the page lacks the leaf flags `need`.
+static uint64 uvm_copy_page(pagetable_t pml4, uint8 *k, uint64 va, uint64 len,
+			    uint64 need, bool to_user)
+{
+	uint64 pa = vm_translate(pml4, va, need);
+	uint64 n = PGSIZE - (va % PGSIZE);
+	if (pa == 0)
+		return 0;
+	if (n > len)
+		n = len;
+	if (to_user)
+		memcpy((void *)(uintptr)pa, k, n);
+	else
+		memcpy(k, (void *)(uintptr)pa, n);
+	return n;
+}
+
 // Copy len bytes between kernel memory and user va, one page at a time,
 // requiring the leaf flags `need` on every user page. Returns 0 or
-// ERR_FAULT (with a partial copy done).
+// ERR_FAULT (with a partial copy done). Interrupts stay off for the copy:
+// Rugo runs on one CPU, so no other thread of the process can unmap and
+// free a page between its translation and the copy. (An SMP kernel needs
+// an address-space lock here.)
 static int uvm_copy(pagetable_t pml4, void *kbuf, uint64 va, uint64 len,
 		    uint64 need, bool to_user)
 {
 	uint8 *k = kbuf;
+	int ret = 0;
 	if (va < USER_BASE || va >= USER_TOP || len > USER_TOP - va)
 		return ERR_FAULT;
-	while (len > 0) {
-		uint64 pa = vm_translate(pml4, va, need);
-		uint64 n = PGSIZE - (va % PGSIZE);
-		if (pa == 0)
-			return ERR_FAULT;
-		if (n > len)
-			n = len;
-		if (to_user)
-			memcpy((void *)(uintptr)pa, k, n);
-		else
-			memcpy(k, (void *)(uintptr)pa, n);
+	push_off();
+	while (len > 0 && ret == 0) {
+		uint64 n = uvm_copy_page(pml4, k, va, len, need, to_user);
+		if (n == 0)
+			ret = ERR_FAULT;
 		k += n, va += n, len -= n;
 	}
-	return 0;
+	pop_off();
+	return ret;
 }
 
 // Copy len bytes from user va into dst. Returns 0 or ERR_FAULT.
