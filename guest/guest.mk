@@ -81,7 +81,7 @@ $(GUEST_OUT)/rugo.elf: $(GUEST_KERNEL_OBJS) guest/kernel/kernel.ld guest/tools/l
 $(GUEST_OUT)/rugo.mb: $(GUEST_OUT)/rugo.elf
 	$(GUEST_OBJCOPY) -O elf32-i386 $< $@
 
-.SECONDARY: $(GUEST_USER_ELFS) $(GUEST_USER_APPS:%=$(GUEST_OUT)/user/user/apps/%.c.o)
+.SECONDARY: $(GUEST_USER_ELFS) $(GUEST_USER_LIB_OBJS) $(GUEST_USER_APPS:%=$(GUEST_OUT)/user/user/apps/%.c.o)
 
 -include $(GUEST_KERNEL_OBJS:.o=.d) $(GUEST_USER_LIB_OBJS:.o=.d) \
 	$(GUEST_USER_APPS:%=$(GUEST_OUT)/user/user/apps/%.c.o.d)
