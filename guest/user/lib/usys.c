@@ -1,21 +1,81 @@
-// usys.c: the system call wrappers, one line each over syscall4 (crt0.S).
+// usys.c: the system call wrappers, one per ABI v0 call, over syscall4
+// (crt0.S).
 #include "user.h"
 
-long debug_write(const void *buf, size_t len) { return syscall4(SYS_debug_write, (long)buf, (long)len, 0, 0); }
-long thread_spawn(void *entry, void *stack_top, void *arg) { return syscall4(SYS_thread_spawn, (long)entry, (long)stack_top, (long)arg, 0); }
-long yield(void) { return syscall4(SYS_yield, 0, 0, 0, 0); }
-long vm_map(void *addr, size_t len, int prot) { return syscall4(SYS_vm_map, (long)addr, (long)len, prot, 0); }
-long vm_unmap(void *addr, size_t len) { return syscall4(SYS_vm_unmap, (long)addr, (long)len, 0, 0); }
-long shm_create(size_t len) { return syscall4(SYS_shm_create, (long)len, 0, 0, 0); }
-long shm_map(long handle, void *addr, int prot) { return syscall4(SYS_shm_map, handle, (long)addr, prot, 0); }
-long ipc_send(long handle, const void *buf, size_t len) { return syscall4(SYS_ipc_send, handle, (long)buf, (long)len, 0); }
-long ipc_recv(long handle, void *buf, size_t cap) { return syscall4(SYS_ipc_recv, handle, (long)buf, (long)cap, 0); }
-long time_now(void) { return syscall4(SYS_time_now, 0, 0, 0, 0); }
-long stats(char *buf, size_t cap) { return syscall4(SYS_stats, (long)buf, (long)cap, 0, 0); }
-long ipc_create(void) { return syscall4(SYS_ipc_create, 0, 0, 0, 0); }
-long svc_register(const char *name, long handle) { return syscall4(SYS_svc_register, (long)name, handle, 0, 0); }
-long svc_lookup(const char *name) { return syscall4(SYS_svc_lookup, (long)name, 0, 0, 0); }
-long getpid(void) { return syscall4(SYS_getpid, 0, 0, 0, 0); }
+long debug_write(const void *buf, size_t len)
+{
+	return syscall4(SYS_debug_write, (long)buf, (long)len, 0, 0);
+}
+
+long thread_spawn(void *entry, void *stack_top, void *arg)
+{
+	return syscall4(SYS_thread_spawn, (long)entry, (long)stack_top, (long)arg, 0);
+}
+
+long yield(void)
+{
+	return syscall4(SYS_yield, 0, 0, 0, 0);
+}
+
+long vm_map(void *addr, size_t len, int prot)
+{
+	return syscall4(SYS_vm_map, (long)addr, (long)len, prot, 0);
+}
+
+long vm_unmap(void *addr, size_t len)
+{
+	return syscall4(SYS_vm_unmap, (long)addr, (long)len, 0, 0);
+}
+
+long shm_create(size_t len)
+{
+	return syscall4(SYS_shm_create, (long)len, 0, 0, 0);
+}
+
+long shm_map(long handle, void *addr, int prot)
+{
+	return syscall4(SYS_shm_map, handle, (long)addr, prot, 0);
+}
+
+long ipc_send(long handle, const void *buf, size_t len)
+{
+	return syscall4(SYS_ipc_send, handle, (long)buf, (long)len, 0);
+}
+
+long ipc_recv(long handle, void *buf, size_t cap)
+{
+	return syscall4(SYS_ipc_recv, handle, (long)buf, (long)cap, 0);
+}
+
+long time_now(void)
+{
+	return syscall4(SYS_time_now, 0, 0, 0, 0);
+}
+
+long stats(char *buf, size_t cap)
+{
+	return syscall4(SYS_stats, (long)buf, (long)cap, 0, 0);
+}
+
+long ipc_create(void)
+{
+	return syscall4(SYS_ipc_create, 0, 0, 0, 0);
+}
+
+long svc_register(const char *name, long handle)
+{
+	return syscall4(SYS_svc_register, (long)name, handle, 0, 0);
+}
+
+long svc_lookup(const char *name)
+{
+	return syscall4(SYS_svc_lookup, (long)name, 0, 0, 0);
+}
+
+long getpid(void)
+{
+	return syscall4(SYS_getpid, 0, 0, 0, 0);
+}
 
 void thread_exit(long code)
 {
