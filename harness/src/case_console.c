@@ -83,6 +83,19 @@ static char *case_console_line_at(struct case_ctx *c, uint64_t start, uint64_t e
 	return line;
 }
 
+void case_console_fail_reason(struct case_ctx *c)
+{
+	const struct console_match *m = &c->fail_match;
+	char *line = case_console_line_at(c, m->start, m->end);
+	char *clean = text_utf8_clean(line, strlen(line));
+
+	case_verdict(c, OUTCOME_GUEST_PANICKED, "fail pattern");
+	snprintf(c->reason, sizeof(c->reason), "'%s' (fail pattern '%s') at %lld ms", clean,
+		 c->fail_hit->pattern.text, (long long)(m->t_ms - c->t0));
+	free(clean);
+	free(line);
+}
+
 static void case_check_fail_patterns(struct case_ctx *c)
 {
 	for (size_t i = 0; i < c->f->n_fails; i++) {
@@ -91,10 +104,9 @@ static void case_check_fail_patterns(struct case_ctx *c)
 		if (!c->fail_armed[i] ||
 		    !console_search(c->con, &c->f->fails[i].pattern, &c->fail_scans[i], &m))
 			continue;
-		char *line = case_console_line_at(c, m.start, m.end);
-		case_verdict(c, OUTCOME_GUEST_PANICKED, "'%s' (fail pattern '%s') at %lld ms",
-			     line, c->f->fails[i].pattern.text, (long long)(m.t_ms - c->t0));
-		free(line);
+		c->fail_hit = &c->f->fails[i];
+		c->fail_match = m;
+		case_console_fail_reason(c);
 		return;
 	}
 }
@@ -167,4 +179,6 @@ void case_console_grace(struct case_ctx *c, int ms)
 		if (!case_console_read(c))
 			break;
 	}
+	if (c->fail_hit)
+		case_console_fail_reason(c);
 }

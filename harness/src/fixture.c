@@ -223,6 +223,11 @@ static void load_pattern(struct load_ctx *c, struct pattern *p,
 	}
 	if (!is_regex)
 		return;
+	if (strchr(text, '\n')) {
+		/* A regex matches within one line, so it can never match this. */
+		load_fail(c, pointer, "a regex matches within one line; it cannot contain a newline");
+		return;
+	}
 	int rc = regcomp(&p->re, text, REG_EXTENDED | REG_NEWLINE);
 	if (rc != 0) {
 		char msg[256];
@@ -753,12 +758,36 @@ void fixture_free(struct fixture *f)
 	free(f);
 }
 
+/* Pattern text for a one-line message: control characters as C escapes. */
+static char *describe_text(const char *text)
+{
+	char *out = malloc(strlen(text) * 4 + 1), *p = out;
+
+	if (!out)
+		abort();
+	for (; *text; text++) {
+		unsigned char ch = (unsigned char)*text;
+		if (ch == '\n' || ch == '\r' || ch == '\t')
+			p += sprintf(p, "\\%c", ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't');
+		else if (ch < 0x20 || ch == 0x7f)
+			p += sprintf(p, "\\x%02x", ch);
+		else
+			*p++ = (char)ch;
+	}
+	*p = '\0';
+	return out;
+}
+
 char *fixture_step_describe(const struct step *s)
 {
+	char *text, *d;
+
 	switch (s->kind) {
 	case STEP_EXPECT:
-		return util_strdup_printf("%s '%s'", s->pattern.is_regex ? "expect_re" : "expect",
-					  s->pattern.text);
+		text = describe_text(s->pattern.text);
+		d = util_strdup_printf("%s '%s'", s->pattern.is_regex ? "expect_re" : "expect", text);
+		free(text);
+		return d;
 	case STEP_UNORDERED:
 		return util_strdup_printf("unordered group of %zu", s->n_children);
 	case STEP_SEND:

@@ -47,11 +47,17 @@ struct case_ctx {
 	int64_t last_marker_ms;
 	const char *accel_used;
 
+	/* The fail pattern that matched, so the reason can show its whole line
+	 * once the grace read has brought the rest of it. */
+	const struct fail_pattern *fail_hit;
+	struct console_match fail_match;
+
 	bool finished;
 	enum outcome outcome;
 	char *class_text; /* "timeout_after:RUGO: boot ok", "fail", ... */
 	char reason[1024];
 	json_t *capsule;
+	bool host_failed; /* the backend's host failed: the runner may retry */
 };
 
 /* Set the verdict once; later calls are ignored (the first cause wins). */
@@ -67,6 +73,9 @@ void case_console_check(struct case_ctx *c);
 /* After a fail pattern: keep reading briefly so the whole panic message
  * reaches console.log and the capsule. */
 void case_console_grace(struct case_ctx *c, int ms);
+/* The guest_panicked verdict, its reason naming the whole matching line;
+ * called again after the grace read, when more of the line has arrived. */
+void case_console_fail_reason(struct case_ctx *c);
 
 /* capsule.c: registers, status, console tail, last marker. New reference. */
 json_t *capsule_collect(struct case_ctx *c);
