@@ -94,15 +94,26 @@ static int accept_or_exit(struct qemu_vm *q, int lfd, int64_t deadline_ms)
 	}
 }
 
+/* Wait up to ms for QEMU to exit; true once it has exited (and is reaped). */
+static bool qemu_wait_exit(struct qemu_vm *q, int ms)
+{
+	struct pollfd p = {q->pidfd, POLLIN, 0};
+
+	if (qemu_reap(q, false))
+		return true;
+	return poll(&p, 1, ms) > 0 && qemu_reap(q, true);
+}
+
 /* QEMU's reason for dying: the first line of its stderr that says
- * something, without the program-name prefix. */
+ * something, without the program-name prefix ("qemu-system-x86_64: " from
+ * error_report, "qemu: " from the kernel loader). QEMU has exited. */
 static void qemu_start_reason(struct qemu_vm *q, char *reason, size_t len)
 {
 	char *text = util_read_file(q->stderr_path, NULL);
 	char *line = text, *nl;
 
 	qemu_reap(q, true);
-	snprintf(reason, len, "QEMU exited with %s %d before the QMP greeting",
+	snprintf(reason, len, "QEMU exited with %s %d while starting",
 		 q->vm.exit.signaled ? "signal" : "status",
 		 q->vm.exit.signaled ? q->vm.exit.signal : q->vm.exit.status);
 	for (; line && *line; line = nl ? nl + 1 : NULL) {
@@ -110,7 +121,8 @@ static void qemu_start_reason(struct qemu_vm *q, char *reason, size_t len)
 		if (nl)
 			*nl = '\0';
 		char *msg = strstr(line, ": ");
-		if (strncmp(line, "qemu-system-", 12) == 0 && msg)
+		if ((strncmp(line, "qemu-system-", 12) == 0 || strncmp(line, "qemu: ", 6) == 0) &&
+		    msg)
 			line = msg + 2;
 		if (*line && !strstr(line, "warning:")) {
 			snprintf(reason, len, "%s", line);
@@ -209,7 +221,11 @@ static enum vm_start_error qemu_start(const struct vm_spec *spec, struct vm **ou
 	q->qmp = qmp_new(qfd, spec->qmp_log, spec->t0_ms);
 	qfd = -1;
 	if (qmp_handshake(q->qmp, deadline, &qerr) != QMP_OK) {
-		if (qemu_reap(q, false) || qerr.status == QMP_ERR_CLOSED) {
+		/* QEMU connects its sockets and greets before it loads the
+		 * kernel, so a bad kernel shows as a handshake cut short (a
+		 * reset or a close) by a QEMU that is exiting: give it a
+		 * moment to be seen exiting. */
+		if (qemu_wait_exit(q, qerr.status == QMP_ERR_TIMEOUT ? 0 : 1000)) {
 			qemu_start_reason(q, reason, reason_len);
 			ret = VM_START_QEMU_FAILED;
 		} else {

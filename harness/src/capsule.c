@@ -43,7 +43,11 @@ json_t *capsule_collect(struct case_ctx *c)
 	size_t len;
 	char *tail;
 
-	if (!c->vm->exit.exited) {
+	if (!c->vm) {
+		/* QEMU never came up (qemu_start_failed, harness_error): the
+		 * capsule still says so, with the (empty) console evidence. */
+		json_object_set_new(cap, "status", json_pack("{s:s}", "status", "not started"));
+	} else if (!c->vm->exit.exited) {
 		c->vm->ops->execute(c->vm, "stop", NULL, deadline, NULL, &err);
 		if (c->vm->ops->execute(c->vm, "query-status", NULL, deadline, &ret, &err) == QMP_OK)
 			json_object_set(cap, "status", ret);

@@ -512,7 +512,7 @@ enum outcome case_run(const struct fixture *f, const char *case_dir,
 	} else if (case_start(&c, run_dir)) {
 		case_loop(&c);
 	}
-	if (c.outcome != OUTCOME_PASS && c.vm)
+	if (c.outcome != OUTCOME_PASS)
 		c.capsule = capsule_collect(&c);
 	if (c.vm)
 		c.vm->ops->stop(c.vm, 1000);

@@ -236,7 +236,8 @@ char *console_copy(const struct console *c, uint64_t start, uint64_t end,
 
 	if (!s)
 		abort();
-	memcpy(s, c->buf + (start - c->base), n);
+	if (n)
+		memcpy(s, c->buf + (start - c->base), n); /* buf is NULL before any byte */
 	s[n] = '\0';
 	if (out_len)
 		*out_len = n;

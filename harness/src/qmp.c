@@ -172,6 +172,8 @@ int qmp_pump(struct qmp *q, struct qmp_error *err)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
+		if (n < 0 && errno == ECONNRESET)
+			n = 0; /* the peer closed with our data unread: an end of file */
 		if (n < 0)
 			return qmp_fail(err, QMP_ERR_IO, NULL, strerror(errno));
 		if (n == 0) {

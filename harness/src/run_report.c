@@ -56,12 +56,14 @@ static json_t *run_report_cases(json_t *records)
 			json_object_set_new(entry, "class", json_string(rec_str(rec, "class")));
 			json_object_set_new(entry, "reason", json_string(rec_str(rec, "reason")));
 		}
+		json_t *diags = json_object_get(rec, "diagnostics");
+		/* s:o takes the reference: a borrowed one is increfed first. */
 		json_array_append_new(json_object_get(entry, "attempts"),
-				      json_pack("{s:s, s:s, s:s, s:O, s:O}", "dir", rec_str(rec, "dir"),
+				      json_pack("{s:s, s:s, s:s, s:O, s:o}", "dir", rec_str(rec, "dir"),
 						"outcome", rec_str(rec, "outcome"), "class",
 						rec_str(rec, "class"), "duration_ms",
 						json_object_get(rec, "duration_ms"), "diagnostics",
-						json_object_get(rec, "diagnostics") ?: json_array()));
+						diags ? json_incref(diags) : json_array()));
 	}
 	json_array_foreach(cases, i, rec) {
 		long long runs = json_integer_value(json_object_get(rec, "runs"));

@@ -377,6 +377,24 @@ START_TEST(server_closes_before_greeting)
 }
 END_TEST
 
+/* QEMU greets, then dies (a kernel it cannot load) with our command unread:
+ * the kernel answers our read with a reset. That is the server closing, as
+ * the backend must see it to report qemu_start_failed, not an i/o error. */
+START_TEST(server_resets_with_command_unread)
+{
+	static const struct act script[] = {{ACT_WRITE, GREETING, 0, 0},
+					    {ACT_SLEEP, NULL, 0, 100},
+					    {ACT_CLOSE, NULL, 0, 0},
+					    {ACT_END, NULL, 0, 0}};
+	struct fake f = fake_start(script);
+	struct qmp_error err = {0};
+
+	ck_assert_int_eq(qmp_handshake(f.q, util_now_ms() + 5000, &err), QMP_ERR_CLOSED);
+	ck_assert_str_eq(qmp_version(f.q), "7.2.22");
+	fake_end(&f);
+}
+END_TEST
+
 static void assert_garbage(const char *bytes, size_t len, const char *what)
 {
 	const struct act script[] = {{ACT_WRITE, bytes, len, 0},
@@ -413,8 +431,9 @@ START_TEST(deadline_passes)
 		{ACT_END, NULL, 0, 0}};
 	static const struct act trickle[] = {
 		HANDSHAKE, {ACT_READ_COMMAND, NULL, 0, 0},
-		{ACT_WRITE_BYTES, "{\"return\": {\"aaaaaaa", 0, 25},
-		{ACT_SLEEP, NULL, 0, 300}, {ACT_END, NULL, 0, 0}};
+		/* 14 bytes over 350 ms, then quiet until the client is done */
+		{ACT_WRITE_BYTES, "{\"return\": {\"a", 0, 25},
+		{ACT_SLEEP, NULL, 0, 600}, {ACT_END, NULL, 0, 0}};
 	const struct act *scripts[] = {silent, trickle};
 
 	for (size_t i = 0; i < 2; i++) {
@@ -535,6 +554,7 @@ static Suite *qmp_suite(void)
 	tcase_add_test(errors, server_closes_in_the_middle_of_a_reply);
 	tcase_add_test(errors, server_gone_before_the_command);
 	tcase_add_test(errors, server_closes_before_greeting);
+	tcase_add_test(errors, server_resets_with_command_unread);
 	tcase_add_test(errors, garbage_is_a_protocol_error);
 	tcase_add_test(errors, deadline_passes);
 	tcase_add_test(log, transcript_both_directions_with_timestamps);
