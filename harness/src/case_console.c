@@ -87,7 +87,7 @@ void case_console_fail_reason(struct case_ctx *c)
 {
 	const struct console_match *m = &c->fail_match;
 	char *line = case_console_line_at(c, m->start, m->end);
-	char *clean = text_utf8_clean(line, strlen(line));
+	char *clean = text_escape_controls(line, strlen(line));
 
 	case_verdict(c, OUTCOME_GUEST_PANICKED, "fail pattern");
 	snprintf(c->reason, sizeof(c->reason), "'%s' (fail pattern '%s') at %lld ms", clean,
@@ -150,12 +150,14 @@ static void case_check_markers(struct case_ctx *c)
 		if (len < strlen(prefix) || memcmp(raw, prefix, strlen(prefix)) != 0)
 			continue;
 		char *line = text_utf8_clean(raw, len);
+		char *shown = text_escape_controls(raw, len);
 		if (!case_marker_expected(c, line))
-			case_verdict(c, OUTCOME_FAIL, "unexpected marker line '%s'", line);
+			case_verdict(c, OUTCOME_FAIL, "unexpected marker line '%s'", shown);
 		else if (json_object_get(c->seen_markers, line))
-			case_verdict(c, OUTCOME_FAIL, "marker line repeated: '%s'", line);
+			case_verdict(c, OUTCOME_FAIL, "marker line repeated: '%s'", shown);
 		else
 			json_object_set_new(c->seen_markers, line, json_true());
+		free(shown);
 		free(line);
 	}
 }
@@ -172,12 +174,19 @@ void case_console_grace(struct case_ctx *c, int ms)
 {
 	int64_t until = util_now_ms() + ms;
 
-	while (c->vm->console_fd >= 0 && util_now_ms() < until) {
-		struct pollfd p = {c->vm->console_fd, POLLIN, 0};
-		if (poll(&p, 1, (int)(until - util_now_ms())) <= 0)
+	/* Until the deadline, or until QEMU has ended and its output is all
+	 * read: its exit status is part of the evidence. */
+	while (util_now_ms() < until && (c->vm->console_fd >= 0 || !c->vm->exit.exited)) {
+		struct pollfd p[8];
+		size_t n = 0;
+		if (c->vm->console_fd >= 0)
+			p[n++] = (struct pollfd){c->vm->console_fd, POLLIN, 0};
+		size_t nvm = c->vm->ops->poll_fds(c->vm, p + n, 8 - n);
+		if (poll(p, n + nvm, (int)(until - util_now_ms())) <= 0)
 			break;
-		if (!case_console_read(c))
-			break;
+		if (n && p[0].revents)
+			case_console_read(c);
+		c->vm->ops->dispatch(c->vm, p + n, nvm);
 	}
 	if (c->fail_hit)
 		case_console_fail_reason(c);

@@ -25,3 +25,19 @@ char *case_line_from_record(const json_t *rec)
 	return util_strdup_printf("FAIL %s %s: %s (%.2f s)", name ? name : "?",
 				  cls ? cls : "harness_error", reason ? reason : "", secs);
 }
+
+char *case_line_diagnostics(const json_t *rec, const char *indent)
+{
+	const json_t *diags = json_object_get(rec, "diagnostics");
+	char *out = util_strdup("");
+	size_t i;
+	json_t *d;
+
+	json_array_foreach(diags, i, d) {
+		const char *line = json_string_value(json_object_get(d, "line"));
+		char *next = util_strdup_printf("%s%s%s\n", out, indent, line ? line : "");
+		free(out);
+		out = next;
+	}
+	return out;
+}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kiln/jsonpos.h"
+#include "kiln/text.h"
 #include "kiln/util.h"
 
 enum key_type { K_STRING, K_INT, K_NUMBER, K_BOOL, K_OBJECT, K_ARRAY, K_ANY };
@@ -758,33 +759,13 @@ void fixture_free(struct fixture *f)
 	free(f);
 }
 
-/* Pattern text for a one-line message: control characters as C escapes. */
-static char *describe_text(const char *text)
-{
-	char *out = malloc(strlen(text) * 4 + 1), *p = out;
-
-	if (!out)
-		abort();
-	for (; *text; text++) {
-		unsigned char ch = (unsigned char)*text;
-		if (ch == '\n' || ch == '\r' || ch == '\t')
-			p += sprintf(p, "\\%c", ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't');
-		else if (ch < 0x20 || ch == 0x7f)
-			p += sprintf(p, "\\x%02x", ch);
-		else
-			*p++ = (char)ch;
-	}
-	*p = '\0';
-	return out;
-}
-
 char *fixture_step_describe(const struct step *s)
 {
 	char *text, *d;
 
 	switch (s->kind) {
 	case STEP_EXPECT:
-		text = describe_text(s->pattern.text);
+		text = text_escape_controls(s->pattern.text, strlen(s->pattern.text));
 		d = util_strdup_printf("%s '%s'", s->pattern.is_regex ? "expect_re" : "expect", text);
 		free(text);
 		return d;

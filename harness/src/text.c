@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,4 +94,25 @@ json_t *text_json_string(const char *s, size_t len)
 char *text_xml_escape(const char *s, size_t len)
 {
 	return text_filter(s, len, true);
+}
+
+char *text_escape_controls(const char *s, size_t len)
+{
+	char *clean = text_utf8_clean(s, len);
+	char *out = malloc(strlen(clean) * 4 + 1), *p = out;
+
+	if (!out)
+		abort();
+	for (const char *q = clean; *q; q++) {
+		unsigned char ch = (unsigned char)*q;
+		if (ch == '\n' || ch == '\r' || ch == '\t')
+			p += sprintf(p, "\\%c", ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't');
+		else if (ch < 0x20 || ch == 0x7f)
+			p += sprintf(p, "\\x%02x", ch);
+		else
+			*p++ = (char)ch;
+	}
+	*p = '\0';
+	free(clean);
+	return out;
 }

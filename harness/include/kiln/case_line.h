@@ -18,4 +18,8 @@ char *case_class_text(enum outcome o, const char *last_marker);
 /* The line for a case.json record (borrowed). */
 char *case_line_from_record(const json_t *rec);
 
+/* The record's SMOKES_* diagnostics, one per line, each after indent and
+ * ending in a newline; "" when there are none. New. */
+char *case_line_diagnostics(const json_t *rec, const char *indent);
+
 #endif

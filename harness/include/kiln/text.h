@@ -21,4 +21,9 @@ json_t *text_json_string(const char *s, size_t len);
  * U+FFFD, and & < > " escaped. */
 char *text_xml_escape(const char *s, size_t len);
 
+/* One printable line: valid UTF-8, with \n \r \t and other control bytes
+ * written as C escapes (\n, \x1b), so guest text cannot move a terminal's
+ * cursor or split a report line. */
+char *text_escape_controls(const char *s, size_t len);
+
 #endif
