@@ -70,8 +70,12 @@ $(BUILD)/tests/%: harness/tests/unit/%.c $(KILN_ASAN_OBJS)
 # ---- guest (Rugo) -----------------------------------------------------------
 
 # The link step of the guest is piped through this filter (see guest/guest.mk).
-GUEST_LD_FILTER ?=
+# kiln diag turns the linker's output into SMOKES_* lines (docs/diagnostics.md);
+# SMOKES_KEEP_LD=1 keeps the full output. Every link through the filter waits
+# for kiln, but not for each rebuild of it (order-only).
+GUEST_LD_FILTER ?= $(BUILD)/kiln diag --from ld
 include guest/guest.mk
+$(BUILD)/guest/rugo.elf $(GUEST_USER_ELFS): | $(if $(GUEST_LD_FILTER),$(BUILD)/kiln)
 
 # ---- top-level targets ------------------------------------------------------
 

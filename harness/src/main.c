@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kiln/diag.h"
 #include "kiln/outcome.h"
 #include "kiln/runner.h"
 #include "kiln/validate.h"
@@ -21,6 +22,7 @@ static int help_main(int argc, char **argv);
 static const struct command commands[] = {
 	{"run", runner_main, "boot fixtures and judge them: kiln run [-j N] FIXTURE|DIR..."},
 	{"validate", validate_main, "load fixtures strictly, boot nothing"},
+	{"diag", diag_main, "linker, QEMU and console logs as SMOKES_* lines: kiln diag [FILE...]"},
 	{"help", help_main, "this list"},
 };
 
