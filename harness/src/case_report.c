@@ -36,6 +36,10 @@ int case_report_write(struct case_ctx *c, int64_t duration_ms)
 	json_object_set_new(r, "reason", text_json_string(c->reason, strlen(c->reason)));
 	json_object_set_new(r, "duration_ms", json_integer(duration_ms));
 	json_object_set_new(r, "backend", json_string(c->opts->ops->name));
+	if (c->opts->connect_uri)
+		json_object_set_new(r, "connect", json_string(c->opts->connect_uri));
+	if (c->host_failed)
+		json_object_set_new(r, "host_failed", json_true());
 	json_object_set_new(r, "accel_requested", json_string(c->f->machine.accel));
 	json_object_set_new(r, "accel", c->accel_used ? json_string(c->accel_used) : json_null());
 	json_object_set_new(r, "exit", case_report_exit(c->vm));

@@ -358,6 +358,11 @@ static void case_loop(struct case_ctx *c)
 			case_on_exit(c);
 			break;
 		}
+		if (c->vm->host_lost) {
+			c->host_failed = true;
+			case_verdict(c, OUTCOME_HARNESS_ERROR, "lost the guest: its host failed");
+			break;
+		}
 		int64_t deadline = case_next_deadline(c, &silent);
 		if (util_now_ms() >= deadline) {
 			case_on_deadline(c, silent);
@@ -468,7 +473,7 @@ static char *case_make_run_dir(const struct case_opts *opts)
 static bool case_start(struct case_ctx *c, const char *run_dir)
 {
 	struct vm_spec spec = {c->f, c->case_dir, run_dir, c->opts->accel, 0, c->qmp_log,
-			       c->opts->extra_args, 10.0};
+			       c->opts->extra_args, 10.0, c->opts->connect_uri};
 	char reason[1024];
 	struct qmp_error err;
 
@@ -479,6 +484,7 @@ static bool case_start(struct case_ctx *c, const char *run_dir)
 		return false;
 	}
 	if (rc != VM_START_OK) {
+		c->host_failed = rc == VM_START_HOST_FAILED;
 		case_verdict(c, OUTCOME_HARNESS_ERROR, "%s", reason);
 		return false;
 	}

@@ -57,6 +57,28 @@ static char *qemu_escape_commas(const char *s)
 	return out;
 }
 
+char *qemu_argv_modules(const struct fixture *f)
+{
+	size_t len = 1;
+	char *joined;
+
+	if (!f->guest.n_modules)
+		return NULL;
+	for (size_t i = 0; i < f->guest.n_modules; i++)
+		len += strlen(f->guest.modules[i]) * 2 + 1;
+	joined = calloc(1, len);
+	if (!joined)
+		abort();
+	for (size_t i = 0; i < f->guest.n_modules; i++) {
+		char *esc = qemu_escape_commas(f->guest.modules[i]);
+		if (i)
+			strcat(joined, ",");
+		strcat(joined, esc);
+		free(esc);
+	}
+	return joined;
+}
+
 static void argv_guest(struct argv_buf *a, const struct fixture *f)
 {
 	argv_pair(a, "-kernel", util_strdup(f->guest.kernel));
@@ -64,23 +86,8 @@ static void argv_guest(struct argv_buf *a, const struct fixture *f)
 		argv_pair(a, "-append", util_strdup(f->guest.cmdline));
 	if (f->guest.initrd)
 		argv_pair(a, "-initrd", util_strdup(f->guest.initrd));
-	if (f->guest.n_modules) {
-		/* Multiboot modules are one -initrd, comma separated. */
-		size_t len = 1;
-		for (size_t i = 0; i < f->guest.n_modules; i++)
-			len += strlen(f->guest.modules[i]) * 2 + 1;
-		char *joined = calloc(1, len);
-		if (!joined)
-			abort();
-		for (size_t i = 0; i < f->guest.n_modules; i++) {
-			char *esc = qemu_escape_commas(f->guest.modules[i]);
-			if (i)
-				strcat(joined, ",");
-			strcat(joined, esc);
-			free(esc);
-		}
-		argv_pair(a, "-initrd", joined);
-	}
+	if (f->guest.n_modules)
+		argv_pair(a, "-initrd", qemu_argv_modules(f));
 	for (size_t i = 0; i < f->guest.n_disks; i++) {
 		const struct disk *d = &f->guest.disks[i];
 		char *file = qemu_escape_commas(d->file);
@@ -106,7 +113,7 @@ char **qemu_argv_machine(const struct fixture *f, const char *accel)
 	if (f->machine.bios)
 		argv_pair(&a, "-bios", util_strdup(f->machine.bios));
 	/* The exit channel every Kiln guest may use: status = code * 2 + 1. */
-	argv_pair(&a, "-device", util_strdup("isa-debug-exit,iobase=0xf4,iosize=0x04"));
+	argv_pair(&a, "-device", util_strdup(QEMU_DEBUG_EXIT_DEVICE));
 	argv_guest(&a, f);
 	for (size_t i = 0; i < f->machine.n_devices; i++)
 		argv_pair(&a, "-device", util_strdup(f->machine.devices[i]));

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "kiln/accel.h"
+#include "kiln/backend_select.h"
 #include "kiln/case_line.h"
 #include "kiln/case_run.h"
 #include "kiln/discover.h"
@@ -38,6 +39,9 @@ struct run_opts {
 	int jobs;
 	int repeat;
 	bool tap, quiet;
+	const char *backend; /* --backend, or NULL */
+	char **connect;	     /* --connect URIs */
+	size_t n_connect;
 };
 
 struct job {
@@ -47,6 +51,7 @@ struct job {
 	int64_t hard_deadline;
 	char *case_dir;
 	bool hard_killed;
+	int conn; /* index into the backend's connections */
 };
 
 struct runner {
@@ -60,6 +65,9 @@ struct runner {
 	struct job **running;
 	size_t n_running;
 	json_t *records;
+	struct backend_choice backend;
+	struct job **retry; /* cases whose host failed, to run again first */
+	size_t n_retry;
 	size_t done;
 	bool tty, interrupted;
 	int64_t started;
@@ -98,7 +106,9 @@ static void runner_install_signals(void)
 static void usage(void)
 {
 	dprintf(2, "usage: kiln run [-j N] [--filter GLOB] [--repeat N] [--tap] [--quiet]\n"
-		   "                [--reports DIR] FIXTURE|DIR...\n");
+		   "                [--reports DIR] [--backend auto|qemu|libvirt]\n"
+		   "                [--connect URI]... FIXTURE|DIR...\n"
+		   "  -j N is per connection when --connect names several hosts.\n");
 }
 
 static int runner_parse(struct run_opts *o, int argc, char **argv)
@@ -107,7 +117,8 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 		{"jobs", required_argument, NULL, 'j'},	 {"filter", required_argument, NULL, 'f'},
 		{"repeat", required_argument, NULL, 'r'}, {"tap", no_argument, NULL, 't'},
 		{"quiet", no_argument, NULL, 'q'},	 {"reports", required_argument, NULL, 'R'},
-		{"help", no_argument, NULL, 'h'},	 {NULL, 0, NULL, 0}};
+		{"help", no_argument, NULL, 'h'},	 {"backend", required_argument, NULL, 'B'},
+		{"connect", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
 	int c;
 
 	o->reports_root = "reports";
@@ -122,6 +133,12 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 		case 't': o->tap = true; break;
 		case 'q': o->quiet = true; break;
 		case 'R': o->reports_root = optarg; break;
+		case 'B': o->backend = optarg; break;
+		case 'C':
+			if (!o->connect && !(o->connect = calloc((size_t)argc, sizeof(char *))))
+				abort();
+			o->connect[o->n_connect++] = optarg;
+			break;
 		case 'h': usage(); exit(0);
 		default: usage(); return -1;
 		}
@@ -219,7 +236,8 @@ static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGCHLD, SIG_DFL);
-	co.ops = &backend_qemu_ops;
+	co.ops = r->backend.ops;
+	co.connect_uri = r->backend.conns[j->conn].uri;
 	co.accel = strcmp(f->machine.accel, "auto") ? f->machine.accel : r->accel_for_auto;
 	co.stop_fd = runner_sigpipe[0];
 	co.attempt = j->attempt;
@@ -227,14 +245,17 @@ static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
 	_exit(outcome_exit_code(o));
 }
 
-static int runner_start_job(struct runner *r, struct job *j)
+static int runner_start_job(struct runner *r, struct job *j, int conn)
 {
 	const struct fixture *f = r->fixtures.items[j->fixture];
 	pid_t parent = getpid();
 
-	j->case_dir = r->o.repeat > 1
-			      ? util_strdup_printf("%s/%s/%d", r->run_dir, f->name, j->attempt)
-			      : util_strdup_printf("%s/%s", r->run_dir, f->name);
+	j->conn = conn;
+	j->hard_killed = false;
+	if (!j->case_dir) /* a retried case keeps its place */
+		j->case_dir = r->o.repeat > 1
+				      ? util_strdup_printf("%s/%s/%d", r->run_dir, f->name, j->attempt)
+				      : util_strdup_printf("%s/%s", r->run_dir, f->name);
 	if (util_mkdir_p(j->case_dir, 0755) < 0) {
 		util_err("cannot create %s: %s", j->case_dir, strerror(errno));
 		return -1;
@@ -278,6 +299,18 @@ static void runner_collect(struct runner *r, struct job *j, int status)
 		free(text);
 	}
 	json_object_set_new(rec, "dir", json_string(j->case_dir + strlen(r->run_dir) + 1));
+	if (backend_conn_done(&r->backend, j->conn, rec)) {
+		/* Its host failed: run it again on another, and keep the failed
+		 * attempt's directory beside the new one. */
+		char *kept = util_strdup_printf("%s.host-failed-%d", j->case_dir, r->backend.retries);
+		rename(j->case_dir, kept);
+		backend_retry_note(&r->backend, rec, kept + strlen(r->run_dir) + 1);
+		r->retry[r->n_retry++] = j;
+		free(kept);
+		json_decref(rec);
+		free(path);
+		return;
+	}
 	char *line = case_line_from_record(rec);
 	runner_print_line(r, line, !strcmp(json_string_value(json_object_get(rec, "outcome")) ?: "",
 					   "pass"));
@@ -333,12 +366,31 @@ static int64_t runner_next_wakeup(const struct runner *r)
 	return t;
 }
 
+static bool runner_has_work(const struct runner *r)
+{
+	return r->n_retry > 0 || r->next < r->n_queue;
+}
+
+static void runner_start_jobs(struct runner *r)
+{
+	int conn;
+
+	if (!r->interrupted && !backend_conn_any_alive(&r->backend)) {
+		util_err("every host failed: the remaining cases are not run");
+		r->interrupted = true;
+	}
+	while (!r->interrupted && runner_has_work(r) &&
+	       (conn = backend_conn_take(&r->backend, r->o.jobs)) >= 0) {
+		struct job *j = r->n_retry ? r->retry[--r->n_retry] : &r->queue[r->next++];
+		if (runner_start_job(r, j, conn) < 0)
+			r->interrupted = true;
+	}
+}
+
 static void runner_loop(struct runner *r)
 {
-	while (r->n_running > 0 || (r->next < r->n_queue && !r->interrupted)) {
-		while (!r->interrupted && r->next < r->n_queue && r->n_running < (size_t)r->o.jobs)
-			if (runner_start_job(r, &r->queue[r->next++]) < 0)
-				r->interrupted = true;
+	while (r->n_running > 0 || (runner_has_work(r) && !r->interrupted)) {
+		runner_start_jobs(r);
 		runner_progress(r);
 		struct pollfd p = {runner_sigpipe[0], POLLIN, 0};
 		int64_t wait = runner_next_wakeup(r) - util_now_ms();
@@ -381,10 +433,12 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 		passed += o == OUTCOME_PASS;
 	}
 	int code = r->interrupted && runner_stop_signal ? KILN_EXIT_INTERRUPTED : outcome_exit_code(worst);
-	struct run_facts facts = {r->run_id, r->run_dir, r->o.reports_root, "qemu",
+	struct run_facts facts = {r->run_id, r->run_dir, r->o.reports_root, r->backend.ops->name,
 				  r->accel_note[0] ? r->accel_note : NULL,
 				  (long long)(util_now_ms() - r->started), r->interrupted, code, argv_json};
 	json_t *report = run_report_build(&facts, r->records, r->n_queue - r->done);
+	if (r->o.n_connect)
+		backend_report(&r->backend, report);
 	if (run_report_write(&facts, report, r->records, r->o.tap) < 0 && code == 0)
 		code = outcome_exit_code(OUTCOME_HARNESS_ERROR);
 	run_report_link_latest(r->o.reports_root, r->run_id);
@@ -419,22 +473,34 @@ int runner_main(int argc, char **argv)
 	for (int i = 0; i < argc; i++)
 		json_array_append_new(argv_json, json_string(argv[i]));
 	if (runner_parse(&r.o, argc, argv) < 0) {
+		free(r.o.connect);
 		json_decref(argv_json);
 		return KILN_EXIT_USAGE;
 	}
 	if (discover_fixtures(r.o.paths, r.o.n_paths, r.o.filter, &r.fixtures) < 0) {
+		free(r.o.connect);
 		discover_free(&r.fixtures);
 		json_decref(argv_json);
 		return KILN_EXIT_USAGE;
 	}
 	if (r.fixtures.n == 0) {
 		util_err("run: no fixture matched");
+		free(r.o.connect);
 		json_decref(argv_json);
 		return KILN_EXIT_USAGE;
+	}
+	/* Before the run directory: a missing backend leaves nothing behind. */
+	code = backend_select(r.o.backend, r.o.connect, r.o.n_connect, &r.backend);
+	free(r.o.connect); /* the connections keep the URIs, which are argv's */
+	if (code != 0) {
+		discover_free(&r.fixtures);
+		json_decref(argv_json);
+		return code;
 	}
 	if (runner_make_run_dir(&r) < 0) {
 		util_err("cannot create a run directory under %s: %s", r.o.reports_root,
 			 strerror(errno));
+		backend_choice_free(&r.backend);
 		discover_free(&r.fixtures);
 		json_decref(argv_json);
 		return outcome_exit_code(OUTCOME_HARNESS_ERROR);
@@ -444,8 +510,9 @@ int runner_main(int argc, char **argv)
 	r.records = json_array();
 	r.n_queue = r.fixtures.n * (size_t)r.o.repeat;
 	r.queue = calloc(r.n_queue, sizeof(*r.queue));
-	r.running = calloc((size_t)r.o.jobs, sizeof(*r.running));
-	if (!r.queue || !r.running)
+	r.running = calloc((size_t)r.o.jobs * r.backend.n_conns, sizeof(*r.running));
+	r.retry = calloc(r.n_queue, sizeof(*r.retry));
+	if (!r.queue || !r.running || !r.retry)
 		abort();
 	for (size_t i = 0; i < r.n_queue; i++)
 		r.queue[i] = (struct job){.fixture = i / (size_t)r.o.repeat,
@@ -458,6 +525,8 @@ int runner_main(int argc, char **argv)
 		free(r.queue[i].case_dir);
 	free(r.queue);
 	free(r.running);
+	free(r.retry);
+	backend_choice_free(&r.backend);
 	json_decref(r.records);
 	json_decref(argv_json);
 	discover_free(&r.fixtures);

@@ -28,12 +28,14 @@ struct vm_spec {
 	FILE *qmp_log;	      /* transcript, borrowed */
 	char **extra_args;    /* more QEMU arguments (NULL-terminated) or NULL */
 	double start_timeout_s;
+	const char *connect_uri; /* libvirt: the host to run on; NULL: default */
 };
 
 enum vm_start_error {
 	VM_START_OK = 0,
 	VM_START_QEMU_FAILED, /* QEMU died before the QMP greeting */
 	VM_START_HARNESS,     /* our side failed (sockets, fork, ...) */
+	VM_START_HOST_FAILED, /* the host is unusable (libvirt connection) */
 };
 
 struct vm_exit {
@@ -72,6 +74,9 @@ struct vm {
 	int console_fd;
 	struct vm_exit exit;
 	json_t *facts; /* backend facts for case.json (argv, pid, ...), owned */
+	/* The backend lost the guest with its host (a libvirt connection
+	 * closed): the case is a harness error the runner may retry elsewhere. */
+	bool host_lost;
 	void *priv;
 };
 

@@ -20,6 +20,7 @@ struct case_opts {
 	char **extra_args;     /* more QEMU arguments, NULL-terminated, or NULL */
 	const char *run_root;  /* parent of private run dirs; NULL: $TMPDIR or /tmp */
 	int attempt;	       /* 1-based, for --repeat */
+	const char *connect_uri; /* libvirt: the host to run on; NULL: default */
 };
 
 enum outcome case_run(const struct fixture *f, const char *case_dir,

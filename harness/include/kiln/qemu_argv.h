@@ -12,6 +12,10 @@
 
 #include "kiln/backend.h"
 
+/* The exit channel every Kiln guest may use: QEMU exits with status
+ * (value << 1) | 1 when the guest writes value to port 0xf4. */
+#define QEMU_DEBUG_EXIT_DEVICE "isa-debug-exit,iobase=0xf4,iosize=0x04"
+
 /* The QEMU binary: $KILN_QEMU, else qemu-system-x86_64 from PATH. */
 const char *qemu_binary(void);
 
@@ -23,6 +27,11 @@ char **qemu_argv_build(const struct vm_spec *spec, const char *qmp_sock,
 /* The guest and machine part alone (no control channels): what both the
  * harness and a bare-QEMU run share. */
 char **qemu_argv_machine(const struct fixture *f, const char *accel);
+
+/* The fixture's Multiboot modules as the one -initrd value QEMU takes
+ * (comma separated, commas in paths doubled); NULL when there are none.
+ * New string. */
+char *qemu_argv_modules(const struct fixture *f);
 
 void qemu_argv_free(char **argv);
 json_t *qemu_argv_to_json(char *const *argv); /* new reference */
