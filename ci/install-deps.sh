@@ -19,8 +19,11 @@ PKGS_TOOLS="lld clang libclang-rt-14-dev"
 PKGS_CHECKS="clang-format clang-tidy cppcheck"
 # The optional ring2 libvirt backend and the real libvirtd its tests start.
 PKGS_LIBVIRT="libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients"
+# End-to-end tests of the harness: xmllint checks that junit.xml stays valid
+# XML whatever the guest prints (harness/tests/e2e/runner_behaviour.sh).
+PKGS_TESTS="libxml2-utils"
 
-PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT"
+PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS"
 
 if [ "${1:-}" = "--print" ]; then
 	echo $PKGS

@@ -472,8 +472,10 @@ static char *case_make_run_dir(const struct case_opts *opts)
  * verdict (start failure). */
 static bool case_start(struct case_ctx *c, const char *run_dir)
 {
+	/* Starting counts against the case's own timeout, too. */
+	double start_s = c->f->timeout_s < 10.0 ? c->f->timeout_s : 10.0;
 	struct vm_spec spec = {c->f, c->case_dir, run_dir, c->opts->accel, 0, c->qmp_log,
-			       c->opts->extra_args, 10.0, c->opts->connect_uri};
+			       c->opts->extra_args, start_s, c->opts->connect_uri};
 	char reason[1024];
 	struct qmp_error err;
 

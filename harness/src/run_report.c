@@ -37,9 +37,11 @@ static json_t *run_report_cases(json_t *records)
 			if (!strcmp(rec_str(e, "name"), name))
 				entry = e;
 		if (!entry) {
-			entry = json_pack("{s:s, s:s, s:i, s:i, s:s, s:[]}", "name", name,
+			/* class and reason: the first run's, until a worse one */
+			entry = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[]}", "name", name,
 					  "fixture", rec_str(rec, "fixture"), "runs", 0, "passes", 0,
-					  "outcome", "pass", "attempts");
+					  "outcome", "pass", "class", rec_str(rec, "class"), "reason",
+					  rec_str(rec, "reason"), "attempts");
 			json_array_append_new(cases, entry);
 		}
 		enum outcome o = outcome_from_name(rec_str(rec, "outcome"));

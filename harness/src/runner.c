@@ -236,6 +236,10 @@ static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGCHLD, SIG_DFL);
+	/* A stop that came before this handler (the runner's handler, inherited
+	 * by fork, only set the flag): stop now, not at the hard bound. */
+	if (runner_stop_signal)
+		worker_on_signal(runner_stop_signal);
 	co.ops = r->backend.ops;
 	co.connect_uri = r->backend.conns[j->conn].uri;
 	co.accel = strcmp(f->machine.accel, "auto") ? f->machine.accel : r->accel_for_auto;
@@ -390,6 +394,13 @@ static void runner_start_jobs(struct runner *r)
 static void runner_loop(struct runner *r)
 {
 	while (r->n_running > 0 || (runner_has_work(r) && !r->interrupted)) {
+		/* Checked before any job starts: a signal that came during
+		 * start-up starts nothing. */
+		if (runner_stop_signal && !r->interrupted) {
+			r->interrupted = true;
+			runner_forward_stop(r);
+			continue;
+		}
 		runner_start_jobs(r);
 		runner_progress(r);
 		struct pollfd p = {runner_sigpipe[0], POLLIN, 0};
@@ -398,10 +409,6 @@ static void runner_loop(struct runner *r)
 			char drain[64];
 			while (read(runner_sigpipe[0], drain, sizeof(drain)) > 0)
 				;
-		}
-		if (runner_stop_signal && !r->interrupted) {
-			r->interrupted = true;
-			runner_forward_stop(r);
 		}
 		runner_reap(r);
 		runner_enforce_bounds(r);
@@ -470,6 +477,9 @@ int runner_main(int argc, char **argv)
 	json_t *argv_json = json_array();
 	int code;
 
+	/* From the start, SIGINT and SIGTERM only stop the run: one that comes
+	 * before any case has started still gets its report (all not run). */
+	runner_install_signals();
 	for (int i = 0; i < argc; i++)
 		json_array_append_new(argv_json, json_string(argv[i]));
 	if (runner_parse(&r.o, argc, argv) < 0) {
@@ -485,6 +495,7 @@ int runner_main(int argc, char **argv)
 	}
 	if (r.fixtures.n == 0) {
 		util_err("run: no fixture matched");
+		discover_free(&r.fixtures);
 		free(r.o.connect);
 		json_decref(argv_json);
 		return KILN_EXIT_USAGE;
@@ -517,7 +528,6 @@ int runner_main(int argc, char **argv)
 	for (size_t i = 0; i < r.n_queue; i++)
 		r.queue[i] = (struct job){.fixture = i / (size_t)r.o.repeat,
 					  .attempt = (int)(i % (size_t)r.o.repeat) + 1};
-	runner_install_signals();
 	runner_resolve_accel(&r);
 	runner_loop(&r);
 	code = runner_finish(&r, argv_json);

@@ -13,25 +13,10 @@
 # Reports are read with python3's json module.
 set -u
 KILN=${KILN:-build/kiln}
-BUILD=${BUILD:-build}
 here=fixtures/selftest
 
-if ! command -v python3 >/dev/null; then
-	echo "selftest_outcomes: python3 is needed to read the reports"
-	exit 77
-fi
-if [ ! -f build/guest/rugo.mb ]; then
-	echo "selftest_outcomes: build/guest/rugo.mb is missing (make guest)"
-	exit 1
-fi
-# The fixtures name build/selftest/*.mb (relative to themselves), as the
-# other fixtures name build/guest/rugo.mb.
-if ! $here/tiny/build.sh build/selftest; then
-	echo "selftest_outcomes: cannot build the tiny self-test guests"
-	exit 1
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. harness/tests/e2e/lib/selftest_lib.sh
+selftest_setup selftest_outcomes
 failed=0
 
 # run_one NAME [ENV=VALUE...]: run fixture NAME; sets rc, wall_ms, report.
