@@ -107,6 +107,15 @@ static void read_rip(struct diag_report *rep, const char *p, size_t n)
 			return;
 		p += 5, n -= 5;
 	}
+	/* 4.x kernels: "RIP: 0010:[<ffffffff81000000>]  [<ffffffff81000000>] f+0x3/0x10" */
+	while (starts(p, n, "[<") || starts(p, n, " ")) {
+		const char *sp = memchr(p, ' ', n);
+
+		if (!sp)
+			return;
+		n -= (size_t)(sp + 1 - p);
+		p = sp + 1;
+	}
 	if (!rep->rip[0])
 		frame_name(p, n, rep->rip);
 }

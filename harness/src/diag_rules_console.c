@@ -114,6 +114,7 @@ const char *const diag_generic_frames[] = {
 	"do_user_addr_fault",
 	"handle_page_fault",
 	"fixup_exception",
+	"refcount_warn_saturate",
 	/* sanitizers */
 	"kasan_*",
 	"__kasan_*",
