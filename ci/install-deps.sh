@@ -15,6 +15,11 @@ qemu-system-x86 qemu-utils gdb python3"
 # Linkers and a clang toolchain: lld and gold for the diagnostics golden
 # corpus, clang for the libFuzzer target.
 PKGS_TOOLS="lld clang libclang-rt-14-dev"
+# Regenerating the diagnostics golden corpus (fixtures/diag/capture.sh): Linux
+# logs boot Debian's kernel with a busybox initramfs and a test module built
+# against its headers; the KASAN logs build a kernel from Debian's source.
+PKGS_DIAG_CAPTURE="busybox-static cpio linux-image-amd64 linux-headers-amd64 linux-source
+flex bison bc libelf-dev"
 # Local checks (ci/run_local_checks.sh).
 PKGS_CHECKS="clang-format clang-tidy cppcheck"
 # The optional ring2 libvirt backend and the real libvirtd its tests start.
@@ -23,7 +28,7 @@ PKGS_LIBVIRT="libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu libvirt-clie
 # XML whatever the guest prints (harness/tests/e2e/runner_behaviour.sh).
 PKGS_TESTS="libxml2-utils"
 
-PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS"
+PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_DIAG_CAPTURE $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS"
 
 if [ "${1:-}" = "--print" ]; then
 	echo $PKGS
