@@ -50,6 +50,8 @@ int case_report_write(struct case_ctx *c, int64_t duration_ms)
 	json_object_set_new(r, "console_bytes", json_integer((json_int_t)console_total(c->con)));
 	if (c->capsule)
 		json_object_set(r, "capsule", c->capsule);
+	json_object_set_new(r, "diagnostics",
+			    c->diagnostics ? json_incref(c->diagnostics) : json_array());
 	if (c->vm)
 		json_object_set(r, "backend_facts", c->vm->facts);
 	text = json_dumps(r, JSON_INDENT(2) | JSON_SORT_KEYS);

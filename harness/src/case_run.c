@@ -447,6 +447,7 @@ static void case_fini(struct case_ctx *c)
 	json_decref(c->markers);
 	json_decref(c->steps);
 	json_decref(c->capsule);
+	json_decref(c->diagnostics);
 	free(c->child_scans);
 	free(c->child_done);
 	free(c->fail_scans);
@@ -522,6 +523,8 @@ enum outcome case_run(const struct fixture *f, const char *case_dir,
 	}
 	if (c.outcome != OUTCOME_PASS)
 		c.capsule = capsule_collect(&c);
+	if (c.outcome != OUTCOME_PASS)
+		c.diagnostics = case_diag_collect(&c);
 	if (c.vm)
 		c.vm->ops->stop(c.vm, 1000);
 	case_report_write(&c, util_now_ms() - started);

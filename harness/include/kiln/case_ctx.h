@@ -57,6 +57,7 @@ struct case_ctx {
 	char *class_text; /* "timeout_after:RUGO: boot ok", "fail", ... */
 	char reason[1024];
 	json_t *capsule;
+	json_t *diagnostics; /* SMOKES_* findings of a case that did not pass */
 	bool host_failed; /* the backend's host failed: the runner may retry */
 };
 
@@ -79,6 +80,11 @@ void case_console_fail_reason(struct case_ctx *c);
 
 /* capsule.c: registers, status, console tail, last marker. New reference. */
 json_t *capsule_collect(struct case_ctx *c);
+
+/* case_diag.c: the diagnostics of a case that did not pass. Call it before
+ * Kiln stops QEMU: what QEMU says and how it ends after that is Kiln's doing,
+ * not the guest's. New reference. */
+json_t *case_diag_collect(struct case_ctx *c);
 
 /* case_report.c */
 int case_report_write(struct case_ctx *c, int64_t duration_ms);
