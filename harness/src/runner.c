@@ -197,13 +197,20 @@ static void runner_progress(struct runner *r)
 	util_write_all(STDOUT_FILENO, line, len < sizeof(line) ? len : sizeof(line) - 1);
 }
 
-static void runner_print_line(struct runner *r, const char *line, bool pass)
+static void runner_print_line(struct runner *r, const json_t *rec)
 {
+	bool pass = !strcmp(json_string_value(json_object_get(rec, "outcome")) ?: "", "pass");
+	char *line, *diags;
+
 	if (!runner_wants_output(r) || (r->o.quiet && pass))
 		return;
 	if (r->tty && !r->o.quiet)
 		util_write_all(STDOUT_FILENO, "\r\033[K", 4);
-	dprintf(STDOUT_FILENO, "%s\n", line);
+	line = case_line_from_record(rec);
+	diags = case_line_diagnostics(rec, "    ");
+	dprintf(STDOUT_FILENO, "%s\n%s", line, diags);
+	free(line);
+	free(diags);
 }
 
 static void worker_on_signal(int sig)
@@ -315,10 +322,7 @@ static void runner_collect(struct runner *r, struct job *j, int status)
 		free(path);
 		return;
 	}
-	char *line = case_line_from_record(rec);
-	runner_print_line(r, line, !strcmp(json_string_value(json_object_get(rec, "outcome")) ?: "",
-					   "pass"));
-	free(line);
+	runner_print_line(r, rec);
 	json_array_append_new(r->records, rec);
 	free(path);
 	r->done++;
