@@ -105,7 +105,7 @@ e2e:
 		ci/run_tests.sh e2e $(sort $(wildcard harness/tests/e2e/*.sh))
 
 check-ci: all
-	@ci/run_local_checks.sh
+	@BUILD=$(BUILD) ci/run_local_checks.sh
 
 bench: all
 	@for b in $(sort $(wildcard bench/*.sh)); do echo "== $$b"; $$b || exit 1; done
