@@ -115,8 +115,9 @@ const char *const diag_generic_frames[] = {
 	"handle_page_fault",
 	"fixup_exception",
 	"refcount_warn_saturate",
-	/* sanitizers */
-	"kasan_*",
+	/* sanitizers (not "kasan_*": KASAN's own tests are named so) */
+	"kasan_report*",
+	"kasan_check_*",
 	"__kasan_*",
 	"check_memory_region*",
 	"print_report",
@@ -127,6 +128,8 @@ const char *const diag_generic_frames[] = {
 	/* the allocator, where a double free is caught, not made */
 	"kfree",
 	"kfree_sensitive",
+	"ksize",
+	"__ksize",
 	"kvfree",
 	"kmem_cache_free",
 	"__kmem_cache_free",

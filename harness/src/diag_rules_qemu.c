@@ -63,12 +63,14 @@ static const struct diag_rule rules[] = {
 		  PREFIX | TAIL),
 
 	/* KVM. Fatal, unless QEMU then says it falls back to another
-	 * accelerator: that line softens the KVM error to a warning. */
+	 * accelerator: that line softens the KVM error to a warning. It ends
+	 * QEMU's line ("debconf: ... falling back to frontend: Readline" is
+	 * another tool's). */
 	DIAG_RULE("kvm_unavailable", ERR, "failed to initialize kvm: ",
 		  "failed to initialize kvm: {r}", PREFIX | DIAG_FOLD_WORDS),
 	DIAG_RULE("kvm_unavailable", ERR, "Could not access KVM kernel module: ",
 		  "Could not access KVM kernel module: {r}", PREFIX | DIAG_FOLD_WORDS),
-	DIAG_RULE("accel_fallback", WARN, "falling back to ", "falling back to {t}", PREFIX | TAIL,
+	DIAG_RULE("accel_fallback", WARN, "falling back to ", ": falling back to {t}", PREFIX,
 		  .amend = DIAG_AMEND_SOFTEN, .amends = "kvm_unavailable"),
 
 	/* The end. "terminating on signal 15 from pid 412 (timeout)": the

@@ -100,6 +100,18 @@ START_TEST(amendments)
 }
 END_TEST
 
+/* Lines of other tools that share a rule's words stay silent. */
+START_TEST(lookalikes_from_other_tools)
+{
+	ck_scan(DIAG_FROM_AUTO,
+		"debconf: falling back to frontend: Readline\n"
+		"sh: 1: gcc: not found\n"
+		"configure: cannot find python3\n"
+		"make: gcc: No such file or directory\n",
+		"");
+}
+END_TEST
+
 START_TEST(severity_is_the_strongest_seen)
 {
 	ck_scan(DIAG_FROM_LD,
@@ -341,6 +353,7 @@ static Suite *set_suite(void)
 	tcase_add_test(tc, dedup_keeps_first_appearance_order);
 	tcase_add_test(tc, fallback_only_without_a_specific_error);
 	tcase_add_test(tc, amendments);
+	tcase_add_test(tc, lookalikes_from_other_tools);
 	tcase_add_test(tc, severity_is_the_strongest_seen);
 	tcase_add_test(tc, sources_select_tables);
 	tcase_add_test(tc, chunking_does_not_matter);

@@ -97,6 +97,8 @@ START_TEST(generic_frames)
 	ck_assert(diag_frame_is_generic("kasan_report"));
 	ck_assert(!diag_frame_is_generic("kiln_crash_null"));
 	ck_assert(!diag_frame_is_generic("do_one_initcall"));
+	ck_assert(!diag_frame_is_generic("kasan_global_oob_right")); /* a KASAN test */
+	ck_assert(diag_frame_is_generic("ksize"));
 	ck_assert(!diag_frame_is_generic("scheduler_tick")); /* "schedule" is exact */
 }
 END_TEST
