@@ -54,7 +54,8 @@ static int walk(const char *dir, struct path_list *out)
 		path_add(&here, util_path_join(dir, e->d_name));
 	}
 	closedir(d);
-	qsort(here.v, here.n, sizeof(char *), cmp_str);
+	if (here.n > 1)
+		qsort(here.v, here.n, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < here.n; i++) {
 		struct stat st;
 		if (stat(here.v[i], &st) == 0 && S_ISDIR(st.st_mode)) {

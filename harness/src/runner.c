@@ -111,6 +111,16 @@ static void usage(void)
 		   "  -j N is per connection when --connect names several hosts.\n");
 }
 
+/* A positive count, or 0 (rejected by the caller) for anything else:
+ * "-j two" must not quietly become "-j 0". */
+static int runner_count(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return *s && !*end && v > 0 && v <= 4096 ? (int)v : 0;
+}
+
 static int runner_parse(struct run_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -127,9 +137,9 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'j': o->jobs = atoi(optarg); break;
+		case 'j': o->jobs = runner_count(optarg); break;
 		case 'f': o->filter = optarg; break;
-		case 'r': o->repeat = atoi(optarg); break;
+		case 'r': o->repeat = runner_count(optarg); break;
 		case 't': o->tap = true; break;
 		case 'q': o->quiet = true; break;
 		case 'R': o->reports_root = optarg; break;
@@ -147,7 +157,7 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 		if (optind >= argc)
 			util_err("run: name at least one fixture or directory");
 		else
-			util_err("run: -j and --repeat take a number of at least 1");
+			util_err("run: -j and --repeat take a whole number from 1 to 4096");
 		usage();
 		return -1;
 	}
