@@ -16,9 +16,15 @@
 # reaped at once (PID 1 here reaps about every 2 s, which libvirt would wait
 # for on every domain exit), and are killed by PID when the daemon stops.
 #
-#   start  start it, wait until it answers, print its connection URI
-#   stop   end libvirtd and every process it started; idempotent
-#   uri    print the connection URI
+#   start    start it, wait until it answers, print its connection URI
+#   stop     end libvirtd and every process it started; idempotent
+#   uri      print the connection URI (its unix socket)
+#   tcp-uri  print its TCP URI, when started with LIBVIRTD_TCP_PORT=N
+#
+# LIBVIRTD_TCP_PORT=N also makes it listen on 127.0.0.1:N without TLS or
+# authentication, so that a test can reach it the way it would reach
+# another host (qemu+tcp://). Anyone on this machine can then use it, as
+# root; it is meant for the tests' short-lived instances only.
 set -eu
 
 cmd=${1:-}
@@ -71,8 +77,10 @@ do_start() {
 	fi
 	sr=$BUILD/libvirt/subreaper
 	if [ ! -x "$sr" ] || [ "$root/ci/libvirt/subreaper.c" -nt "$sr" ]; then
-		${CC:-cc} -std=c11 -O2 -Wall -Wextra -Werror -o "$sr" \
+		# Built aside and renamed: tests may start instances at once.
+		${CC:-cc} -std=c11 -O2 -Wall -Wextra -Werror -o "$sr.$$" \
 			"$root/ci/libvirt/subreaper.c" || die "cannot build the subreaper"
+		mv -f "$sr.$$" "$sr"
 	fi
 	sr=$(cd "$(dirname "$sr")" && pwd)/subreaper
 	for d in etc run lib log cache; do
@@ -80,6 +88,19 @@ do_start() {
 	done
 	chmod 0700 "$dir/run"
 	cp "$root/ci/libvirt/qemu.conf" "$root/ci/libvirt/libvirtd.conf" "$dir/etc/"
+	listen=""
+	rm -f "$dir/tcp_port"
+	if [ -n "${LIBVIRTD_TCP_PORT:-}" ]; then
+		cat >>"$dir/etc/libvirtd.conf" <<-EOF
+			listen_tls = 0
+			listen_tcp = 1
+			listen_addr = "127.0.0.1"
+			tcp_port = "$LIBVIRTD_TCP_PORT"
+			auth_tcp = "none"
+		EOF
+		echo "$LIBVIRTD_TCP_PORT" >"$dir/tcp_port"
+		listen=--listen
+	fi
 	# The mount points exist on any host with libvirt installed; this
 	# image strips them, so make them (empty; the daemon never writes
 	# to the host's copies, only to the bind mounts over them).
@@ -111,7 +132,7 @@ do_start() {
 				[ ! -f "$d/etc/$f" ] || mount --bind "$d/etc/$f" /etc/$f || exit 1
 			done &&
 			exec libvirtd --config /etc/libvirt/libvirtd.conf \
-				--pid-file /run/libvirt/libvirtd.pid' sh "$dir" \
+				--pid-file /run/libvirt/libvirtd.pid $2' sh "$dir" "$listen" \
 		</dev/null >>"$dir/subreaper.log" 2>&1 &
 	echo $! >"$pidfile"
 	# The first start probes QEMU's capabilities (cached in cache/ after).
@@ -161,8 +182,12 @@ case "$cmd" in
 start) do_start ;;
 stop) do_stop ;;
 uri) echo "$uri" ;;
+tcp-uri)
+	[ -f "$dir/tcp_port" ] || die "instance '$name' does not listen on TCP"
+	echo "qemu+tcp://127.0.0.1:$(cat "$dir/tcp_port")/system"
+	;;
 *)
-	echo "usage: ci/libvirtd.sh start|stop|uri [NAME]" >&2
+	echo "usage: ci/libvirtd.sh start|stop|uri|tcp-uri [NAME]" >&2
 	exit 2
 	;;
 esac

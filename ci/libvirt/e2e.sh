@@ -8,9 +8,13 @@
 #
 # After sourcing: KILN, BUILD, JOBS, $scratch (a fresh directory), and
 #   lv_require_libvirt        skip unless libvirt and a libvirt kiln exist
-#   lv_daemon NAME            start instance NAME; its URI in $lv_uri
+#   lv_daemon NAME [tcp]      start instance NAME-<pid> (tests may run side
+#                             by side); its URI in $lv_uri, its name in
+#                             $lv_name
 #                             (not in a $(...) subshell: the trap must
-#                             know every instance to stop it)
+#                             know every instance to stop it); with tcp it
+#                             also listens on a free port of 127.0.0.1, and
+#                             $lv_tcp_uri reaches it as another host would
 #   lv_fail MESSAGE           print "<test>: FAIL: MESSAGE", exit 1
 #   lv_suite_dirs             the Rugo suite (fixtures/* but selftest, diag)
 #   lv_json FILE EXPR         a Python expression over the JSON in FILE (j)
@@ -23,9 +27,17 @@ lv_test=$(basename "$0" .sh)
 lv_started=""
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/kiln-$lv_test-XXXXXX")
 
+# Stop every instance; keep an instance's directory (its logs) only when
+# the test failed.
 lv_cleanup() {
+	rc=$?
 	for n in $lv_started; do
 		ci/libvirtd.sh stop "$n" >/dev/null || echo "$lv_test: could not stop libvirtd '$n'"
+		if [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ]; then
+			rm -rf "$BUILD/libvirt/$n"
+		else
+			echo "$lv_test: libvirtd '$n' logs kept in $BUILD/libvirt/$n/log"
+		fi
 	done
 	lv_started=""
 	rm -rf "$scratch"
@@ -60,8 +72,16 @@ lv_require_libvirt() {
 }
 
 lv_daemon() {
-	lv_started="$lv_started $1"
-	lv_uri=$(ci/libvirtd.sh start "$1") || lv_fail "cannot start libvirtd '$1'"
+	lv_name=$1-$$
+	lv_started="$lv_started $lv_name"
+	port=""
+	if [ "${2:-}" = tcp ]; then
+		port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	fi
+	lv_uri=$(LIBVIRTD_TCP_PORT=$port ci/libvirtd.sh start "$lv_name") ||
+		lv_fail "cannot start libvirtd '$lv_name'"
+	lv_tcp_uri=""
+	[ -z "$port" ] || lv_tcp_uri=$(ci/libvirtd.sh tcp-uri "$lv_name")
 }
 
 lv_suite_dirs() {

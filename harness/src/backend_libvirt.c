@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -39,6 +40,8 @@ struct lv_vm {
 	struct lv_watch watch;
 	struct lv_bridge *bridge;
 	struct qmp *qmp;
+	struct lv_console *console; /* another host's console, or NULL */
+	bool remote;		    /* the daemon is not on this host */
 	int notify_rd;
 	char *debug_log;
 	int kill_signal; /* what our destroy amounted to, 0 when we did not */
@@ -70,11 +73,16 @@ int backend_libvirt_probe(const char *uri, char *reason, size_t len)
 	return 0;
 }
 
-/* A domain name unique on the daemon, readable in `virsh list`. */
+/* A domain name unique on the daemon, which several kiln machines may
+ * share, and readable in `virsh list`. */
 static char *lv_domain_name(const struct fixture *f)
 {
-	char *name = util_strdup_printf("kiln-%d-%lld-%s", (int)getpid(),
-					(long long)(util_now_ms() % 100000), f->name);
+	uint32_t tag = 0;
+	char *name;
+
+	if (getrandom(&tag, sizeof(tag), 0) != sizeof(tag))
+		tag = (uint32_t)util_now_ms();
+	name = util_strdup_printf("kiln-%d-%08x-%s", (int)getpid(), tag, f->name);
 
 	for (char *p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
@@ -104,6 +112,15 @@ static int lv_connect_console(const char *path)
 	}
 	util_fd_nonblock_cloexec(fd);
 	return fd;
+}
+
+/* Whether uri names a host (qemu+ssh://lab3/system): then QEMU's sockets
+ * are on that host, out of our reach. */
+static bool lv_uri_is_remote(const char *uri)
+{
+	const char *auth = uri ? strstr(uri, "://") : NULL;
+
+	return auth && auth[3] && auth[3] != '/';
 }
 
 /* QEMU's words from libvirt's error, as the qemu backend gives them: the
@@ -172,6 +189,8 @@ static enum vm_start_error lv_open(struct lv_vm *v, const struct vm_spec *spec, 
 	lv_fact(v, "qemu_version", version);
 	text = virConnectGetURI(v->conn);
 	lv_fact(v, "connect", text);
+	v->remote = lv_uri_is_remote(text);
+	lv_fact(v, "console", v->remote ? "libvirt stream (pty)" : "unix socket");
 	free(text);
 	text = virConnectGetHostname(v->conn);
 	lv_fact(v, "host", text);
@@ -251,7 +270,7 @@ static enum vm_start_error lv_start(const struct vm_spec *spec, struct vm **out,
 {
 	struct lv_vm *v = lv_vm_new();
 	char *name = lv_domain_name(spec->fixture);
-	char *console_path = util_strdup_printf("%s/console.sock", spec->run_dir);
+	char *console_path = NULL;
 	int64_t deadline = util_now_ms() + (int64_t)(spec->start_timeout_s * 1000);
 	struct qmp_error qerr;
 	enum vm_start_error ret;
@@ -259,13 +278,21 @@ static enum vm_start_error lv_start(const struct vm_spec *spec, struct vm **out,
 	*out = NULL;
 	v->debug_log = util_strdup_printf("%s/qemu-debug.log", spec->case_dir);
 	ret = lv_open(v, spec, name, reason, reason_len);
+	if (ret == VM_START_OK && !v->remote)
+		console_path = util_strdup_printf("%s/console.sock", spec->run_dir);
 	if (ret == VM_START_OK)
 		ret = lv_create(v, spec, name, console_path, reason, reason_len);
 	if (ret != VM_START_OK)
 		goto cleanup;
 	ret = VM_START_HARNESS;
-	v->vm.console_fd = lv_connect_console(console_path);
-	if (v->vm.console_fd < 0) {
+	if (v->remote) {
+		char *log = util_strdup_printf("%s/" LIBVIRT_SERIAL_LOG, spec->case_dir);
+		int rc = lv_console_open(v->dom, log, &v->vm.console_fd, &v->console, reason,
+					 reason_len);
+		free(log);
+		if (rc < 0)
+			goto cleanup;
+	} else if ((v->vm.console_fd = lv_connect_console(console_path)) < 0) {
 		snprintf(reason, reason_len, "cannot connect to the console %s: %s", console_path,
 			 strerror(errno));
 		goto cleanup;
@@ -431,6 +458,7 @@ static void lv_free(struct vm *vm)
 		lv_watch_stop(&v->watch);
 	if (vm->console_fd >= 0)
 		close(vm->console_fd);
+	lv_console_close(v->console);
 	if (v->notify_rd >= 0)
 		close(v->notify_rd);
 	if (v->dom)

@@ -60,7 +60,7 @@ struct lv_link *lv_link_new(const char *name, int qmp_fd, int notify_fd)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&l->changed, &ca);
 	pthread_condattr_destroy(&ca);
-	l->refs = 1;
+	atomic_init(&l->refs, 1);
 	l->name = util_strdup(name);
 	l->qmp_fd = qmp_fd;
 	l->notify_fd = notify_fd;
@@ -69,22 +69,13 @@ struct lv_link *lv_link_new(const char *name, int qmp_fd, int notify_fd)
 
 struct lv_link *lv_link_ref(struct lv_link *l)
 {
-	pthread_mutex_lock(&l->lock);
-	l->refs++;
-	pthread_mutex_unlock(&l->lock);
+	atomic_fetch_add(&l->refs, 1);
 	return l;
 }
 
 void lv_link_unref(struct lv_link *l)
 {
-	int left;
-
-	if (!l)
-		return;
-	pthread_mutex_lock(&l->lock);
-	left = --l->refs;
-	pthread_mutex_unlock(&l->lock);
-	if (left > 0)
+	if (!l || atomic_fetch_sub(&l->refs, 1) > 1)
 		return;
 	if (l->dom)
 		virDomainFree(l->dom);

@@ -66,6 +66,13 @@ static bool lv_bridge_domain_gone(struct lv_bridge *b, virDomainPtr dom)
 	return stopped || virDomainIsActive(dom) != 1;
 }
 
+static bool lv_bridge_running(virDomainPtr dom)
+{
+	int state = VIR_DOMAIN_NOSTATE, reason;
+
+	return virDomainGetState(dom, &state, &reason, 0) == 0 && state == VIR_DOMAIN_RUNNING;
+}
+
 /* The reply to one command, without its id; NULL when the domain is gone
  * (the bridge then closes, like QEMU's monitor). New reference. */
 static json_t *lv_bridge_run(struct lv_bridge *b, virDomainPtr dom, const char *cmd, json_t *args)
@@ -76,11 +83,16 @@ static json_t *lv_bridge_run(struct lv_bridge *b, virDomainPtr dom, const char *
 
 	if (!strcmp(cmd, "cont")) {
 		rc = virDomainResume(dom);
+		/* QEMU's cont on a running guest succeeds; libvirt's refuses. */
+		if (rc < 0 && lv_bridge_running(dom))
+			rc = 0;
 		/* The guest may finish and QEMU exit before libvirt has seen the
 		 * guest run: that is the guest's exit, not a failed resume. */
 		if (rc < 0 && lv_link_wait(b->link, LV_RESUME_EXIT_WAIT_MS)) {
+			/* Stopped, or the host is lost (the engine hears of
+			 * that through the notice, not through this reply). */
 			pthread_mutex_lock(&b->link->lock);
-			b->link->resume_raced = true;
+			b->link->resume_raced = b->link->stopped;
 			pthread_mutex_unlock(&b->link->lock);
 			return json_pack("{s:{}}", "return");
 		}

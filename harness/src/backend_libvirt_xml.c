@@ -227,10 +227,20 @@ char *libvirt_xml_build(const struct vm_spec *spec, const char *name,
 		     "  <on_crash>destroy</on_crash>\n  <devices>\n");
 	xml_emulator(out);
 	xml_disks(out, f);
-	fprintf(out, "    <serial type='unix'>\n      <source mode='bind' path='");
-	xml_put(out, console_path);
-	fprintf(out, "'/>\n      <target port='0'/>\n    </serial>\n"
-		     "    <controller type='usb' model='none'/>\n"
+	if (console_path) {
+		fprintf(out, "    <serial type='unix'>\n      <source mode='bind' path='");
+		xml_put(out, console_path);
+		fprintf(out, "'/>\n      <target port='0'/>\n    </serial>\n");
+	} else {
+		char *dir = xml_abs_path(spec->case_dir);
+		char *log = util_strdup_printf("%s/" LIBVIRT_SERIAL_LOG, dir);
+		fprintf(out, "    <serial type='pty'>\n      <log file='");
+		xml_put(out, log);
+		fprintf(out, "' append='off'/>\n      <target port='0'/>\n    </serial>\n");
+		free(log);
+		free(dir);
+	}
+	fprintf(out, "    <controller type='usb' model='none'/>\n"
 		     "    <memballoon model='none'/>\n  </devices>\n");
 	xml_commandline(out, spec, debug_log);
 	fprintf(out, "</domain>\n");

@@ -23,8 +23,10 @@ extern const struct vm_ops backend_libvirt_ops;
 int backend_libvirt_probe(const char *uri, char *reason, size_t len);
 
 /* backend_libvirt_xml.c: the domain XML for spec, named name, with the
- * serial console on a unix socket QEMU listens on (console_path) and QEMU's
- * debug log (-D) in debug_log. Every path in it is absolute: the daemon's
+ * serial console on a unix socket QEMU listens on (console_path), or on a
+ * pty when console_path is NULL (a host that is not this one: libvirt
+ * carries the console, and QEMU also logs it to LIBVIRT_SERIAL_LOG in the
+ * case directory), and QEMU's debug log (-D) in debug_log. Every path in it is absolute: the daemon's
  * QEMU does not run in our directory. New string. */
 char *libvirt_xml_build(const struct vm_spec *spec, const char *name,
 			const char *console_path, const char *debug_log);
@@ -34,6 +36,9 @@ char *libvirt_xml_build(const struct vm_spec *spec, const char *name,
  * docs/backends.md). From that log's text: the status QEMU exited with,
  * ((value << 1) | 1) & 0xff, or -1 when the guest never wrote the port. */
 int libvirt_debug_exit_status(const char *log_text);
+
+/* The serial port as QEMU logs it, under a console carried by libvirt. */
+#define LIBVIRT_SERIAL_LOG "serial.log"
 
 /* The -trace argument that makes the write above visible. */
 #define LIBVIRT_DEBUG_EXIT_TRACE "memory_region_ops_write"

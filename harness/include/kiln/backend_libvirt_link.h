@@ -17,15 +17,17 @@
 #include <jansson.h>
 #include <libvirt/libvirt.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
-/* Shared state; every field after `lock` is read and written under it.
- * Reference counted: the engine and each registered callback hold one, so
+/* Shared state. name and the fds never change; dom and the fields after
+ * it are read and written under lock (writes to qmp_fd too). Reference
+ * counted: the engine and each registered callback hold one, so
  * a callback that libvirt runs late never touches freed memory. */
 struct lv_link {
 	pthread_mutex_t lock;
 	pthread_cond_t changed; /* stopped or lost was set */
-	int refs;
+	atomic_int refs;
 	char *name;	 /* our domain; events of other domains are ignored */
 	int qmp_fd;	 /* the bridge's end of the QMP socketpair */
 	int notify_fd;	 /* write end of the notice pipe (nonblocking) */
@@ -68,6 +70,15 @@ struct lv_watch {
  * (before the domain exists, so nothing can be missed). 0 or -1. */
 int lv_watch_start(struct lv_watch *w, virConnectPtr conn, struct lv_link *l);
 void lv_watch_stop(struct lv_watch *w); /* idempotent */
+
+/* backend_libvirt_console.c: the serial console of a domain on another
+ * host, through a libvirt stream; *engine_fd gets the engine's end (a
+ * nonblocking socket). serial_log is QEMU's log of the same port, read for
+ * what the stream lost at its end. 0, or -1 with the reason. */
+struct lv_console;
+int lv_console_open(virDomainPtr dom, const char *serial_log, int *engine_fd,
+		    struct lv_console **out, char *reason, size_t len);
+void lv_console_close(struct lv_console *c); /* accepts NULL */
 
 /* backend_libvirt_qmp.c: the QMP bridge thread for l, which greets with
  * qemu_version ("7.2.22"). */

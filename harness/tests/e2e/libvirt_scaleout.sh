@@ -2,8 +2,10 @@
 # libvirt_scaleout.sh: one run spread over two libvirt hosts, and a host
 # that dies in the middle of a run.
 #
-# Two private libvirtd instances stand in for two hosts. With --connect
-# given twice (and -j 1, so one case per host at a time) the Rugo suite must
+# Two private libvirtd instances stand in for two hosts: a, reached on its
+# unix socket (this host: Kiln connects to the console socket itself), and
+# b, reached over TCP as another host would be (the console comes through
+# libvirt). With --connect given twice (and -j 1, so one case per host at a time) the Rugo suite must
 # pass with cases on both hosts, each case.json naming its host, and one
 # report listing both. Then the suite runs again and the second host's
 # libvirtd is killed while one of its guests runs: that case, and every
@@ -14,8 +16,9 @@ set -u
 lv_require_libvirt
 lv_daemon "${lv_test}_a"
 a=$lv_uri
-lv_daemon "${lv_test}_b"
-b=$lv_uri
+lv_daemon "${lv_test}_b" tcp
+b=$lv_tcp_uri
+b_name=$lv_name
 suite=$(lv_suite_dirs)
 
 # shellcheck disable=SC2086 # one word per directory
@@ -29,10 +32,12 @@ conns = {c["uri"]: c for c in r["connections"]}
 assert sorted(conns) == sorted([a, b]), conns
 assert conns[a]["cases"] and conns[b]["cases"], "a host ran nothing: %s" % conns
 assert r["retried"] == [], r["retried"]
+consoles = {a: "unix socket", b: "libvirt stream (pty)"}
 for c in r["cases"]:
     rec = json.load(open(os.path.join(run, c["attempts"][0]["dir"], "case.json")))
     assert rec["connect"] in (a, b), rec.get("connect")
     assert c["name"] in conns[rec["connect"]]["cases"], c["name"]
+    assert rec["backend_facts"]["console"] == consoles[rec["connect"]], rec["backend_facts"]
 print("shared: %d cases on host a, %d on host b"
       % (len(conns[a]["cases"]), len(conns[b]["cases"])))
 EOF
@@ -49,7 +54,7 @@ until [ -n "$(virsh -q -c "$b" list --name 2>/dev/null)" ]; do
 	[ $i -lt 300 ] || lv_fail "no guest ever ran on host b"
 	sleep 0.1
 done
-kill -KILL "$(cat "$BUILD/libvirt/${lv_test}_b/run/libvirtd.pid")"
+kill -KILL "$(cat "$BUILD/libvirt/$b_name/run/libvirtd.pid")"
 wait "$kiln_pid"
 rc=$?
 [ $rc -eq 0 ] || lv_fail "the run with a failed host exited $rc: $(cat "$scratch/failover.out")"

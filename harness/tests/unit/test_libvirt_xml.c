@@ -199,6 +199,28 @@ START_TEST(commandline_carries_what_libvirt_has_no_element_for)
 }
 END_TEST
 
+/* Another host: libvirt carries the console from a pty, QEMU logs it. */
+START_TEST(console_of_another_host_is_a_logged_pty)
+{
+	struct fixture *f = load(guest_fixture);
+	struct vm_spec spec = {.fixture = f, .case_dir = "rel/case", .run_dir = "/run/kiln-x",
+			       .accel = "tcg"};
+	char *xml = libvirt_xml_build(&spec, "kiln-test-dom", NULL, "rel/case/qemu-debug.log");
+	char *desc = libvirt_reads(xml);
+	char cwd[PATH_MAX], *want;
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	assert_has(desc, "<serial type='pty'>");
+	want = util_strdup_printf("<log file='%s/rel/case/serial.log' append='off'/>", cwd);
+	assert_has(desc, want);
+	ck_assert_ptr_null(strstr(desc, "type='unix'"));
+	free(want);
+	free(desc);
+	free(xml);
+	fixture_free(f);
+}
+END_TEST
+
 START_TEST(kvm_bios_modules_and_microvm)
 {
 	struct fixture *f = load(
@@ -266,6 +288,7 @@ static Suite *libvirt_xml_suite(void)
 	tcase_add_test(xml, guest_and_machine_as_libvirt_reads_them);
 	tcase_add_test(xml, commandline_carries_what_libvirt_has_no_element_for);
 	tcase_add_test(xml, kvm_bios_modules_and_microvm);
+	tcase_add_test(xml, console_of_another_host_is_a_logged_pty);
 	tcase_add_test(exitc, debug_exit_status_from_the_trace);
 	tcase_add_test(exitc, debug_exit_absent_or_damaged);
 	tcase_add_test(exitc, debug_exit_status_keeps_eight_bits);
