@@ -27,8 +27,7 @@ static void feed_str(struct console *c, const char *s, int64_t t_ms)
 }
 
 /* The text of a match, compared with want. */
-static void assert_match_text(struct console *c, const struct console_match *m,
-			      const char *want)
+static void assert_match_text(struct console *c, const struct console_match *m, const char *want)
 {
 	size_t len;
 	char *got = console_copy(c, m->start, m->end, &len);
@@ -309,7 +308,8 @@ START_TEST(match_across_window_trim)
 		size_t fill; /* bytes before the marker; the last is '\n' for the regex */
 		const char *first, *second, *want;
 	} cases[] = {
-		{"MARKER", false, CONSOLE_WINDOW - 10, "MAR", "KER and twenty more bytes", "MARKER"},
+		{"MARKER", false, CONSOLE_WINDOW - 10, "MAR", "KER and twenty more bytes",
+		 "MARKER"},
 		{"PF: addr=0x[0-9a-f]+ err", true, CONSOLE_WINDOW - 8, "PF: addr",
 		 "=0xdead0000 err=0x2\n", "PF: addr=0xdead0000 err"},
 	};

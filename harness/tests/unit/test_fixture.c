@@ -69,12 +69,10 @@ static void assert_load_error(const char *text, const char *where, const char *r
 }
 
 /* A minimal valid fixture, with one insertion point for the test's lines. */
-#define MIN_FIXTURE(extra)                                                    \
-	"{\n"                                                                 \
-	"  \"guest\": {\"kernel\": \"k.mb\"},\n"                              \
-	extra                                                                 \
-	"  \"steps\": [],\n"                                                  \
-	"  \"exit\": {\"debug_exit\": 16}\n"                                  \
+#define MIN_FIXTURE(extra)                                                  \
+	"{\n"                                                               \
+	"  \"guest\": {\"kernel\": \"k.mb\"},\n" extra "  \"steps\": [],\n" \
+	"  \"exit\": {\"debug_exit\": 16}\n"                                \
 	"}\n"
 
 static const char full_fixture[] =
@@ -294,8 +292,9 @@ END_TEST
  * JSON pointer escapes) is still found. */
 START_TEST(unknown_key_position_utf8_and_pointer_escapes)
 {
-	assert_load_error(MIN_FIXTURE("  \"description\": \"h\xc3\xa9llo \xe2\x82\xac\", \"bogus\": 1,\n"),
-			  "3:29", "unknown key 'bogus' in a fixture");
+	assert_load_error(
+		MIN_FIXTURE("  \"description\": \"h\xc3\xa9llo \xe2\x82\xac\", \"bogus\": 1,\n"),
+		"3:29", "unknown key 'bogus' in a fixture");
 	assert_load_error(MIN_FIXTURE("\n  \"a/b~c\": 1,\n"), "4:3",
 			  "unknown key 'a/b~c' in a fixture");
 }
@@ -341,8 +340,9 @@ START_TEST(wrong_types)
 			  "'memory_mb' must be an integer");
 	assert_load_error(MIN_FIXTURE("  \"fail_patterns\": [\"ok\", 42],\n"), "3:27",
 			  "a fail pattern must be an object");
-	assert_load_error("{\n  \"guest\": \"k\",\n  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
-			  "2:3", "'guest' must be an object");
+	assert_load_error(
+		"{\n  \"guest\": \"k\",\n  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
+		"2:3", "'guest' must be an object");
 	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\", \"modules\": [\"a\", 7]},\n"
 			  "  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
 			  "2:45", "must be a string");
@@ -361,8 +361,9 @@ START_TEST(required_keys)
 {
 	assert_load_error("{\n  \"steps\": [], \"exit\": {\"running\": true}\n}\n", "1:1",
 			  "a fixture needs the key 'guest'");
-	assert_load_error("{\n  \"guest\": {},\n  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
-			  "2:3", "guest needs the key 'kernel'");
+	assert_load_error(
+		"{\n  \"guest\": {},\n  \"steps\": [], \"exit\": {\"running\": true}\n}\n", "2:3",
+		"guest needs the key 'kernel'");
 	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n  \"steps\": []\n}\n", "1:1",
 			  "a fixture needs the key 'exit'");
 }
@@ -392,57 +393,67 @@ START_TEST(bad_values)
 			  "\"format\": \"qcow3\"}]},\n"
 			  "  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
 			  "2:38", "disk format must be raw or qcow2, not 'qcow3'");
-	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\", \"initrd\": \"i\", \"modules\": [\"m\"]},\n"
-			  "  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
-			  "2:43", "use either initrd or modules, not both*");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\", \"initrd\": \"i\", \"modules\": [\"m\"]},\n"
+		"  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
+		"2:43", "use either initrd or modules, not both*");
 }
 END_TEST
 
 START_TEST(bad_steps)
 {
-	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
-			  "  \"steps\": [{\"expect\": \"\"}],\n  \"exit\": {\"running\": true}\n}\n",
-			  "3:14", "a pattern must not be empty");
-	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
-			  "  \"steps\": [{\"expect_re\": \"(unclosed\"}],\n  \"exit\": {\"running\": true}\n}\n",
-			  "3:14", "bad regular expression '(unclosed': *");
-	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
-			  "  \"steps\": [{\"expect\": \"a\", \"send\": \"b\"}],\n  \"exit\": {\"running\": true}\n}\n",
-			  "3:13", "a step has one action, but this one has 'expect' and 'send'");
-	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
-			  "  \"steps\": [{\"timeout_s\": 1}],\n  \"exit\": {\"running\": true}\n}\n",
-			  "3:13", "a step needs one of *");
-	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
-			  "  \"steps\": [{\"expect\": \"a\", \"returns\": {}}],\n  \"exit\": {\"running\": true}\n}\n",
-			  "3:29", "'returns' belongs to a 'qmp' step, not 'expect'");
-	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
-			  "  \"steps\": [{\"unordered\": [{\"expect\": \"a\"}, {\"send\": \"b\"}]}],\n"
-			  "  \"exit\": {\"running\": true}\n}\n",
-			  "3:46", "an unordered group holds only expect and expect_re steps");
-	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
-			  "  \"steps\": [{\"unordered\": []}],\n  \"exit\": {\"running\": true}\n}\n",
-			  "3:13", "an unordered group needs at least one step");
-	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
-			  "  \"steps\": [{\"qmp\": \"x\", \"returns\": {}, \"error_class\": \"E\"}],\n"
-			  "  \"exit\": {\"running\": true}\n}\n",
-			  "3:13", "a qmp step expects either 'returns' or 'error_class', not both");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
+		"  \"steps\": [{\"expect\": \"\"}],\n  \"exit\": {\"running\": true}\n}\n",
+		"3:14", "a pattern must not be empty");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
+		"  \"steps\": [{\"expect_re\": \"(unclosed\"}],\n  \"exit\": {\"running\": true}\n}\n",
+		"3:14", "bad regular expression '(unclosed': *");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
+		"  \"steps\": [{\"expect\": \"a\", \"send\": \"b\"}],\n  \"exit\": {\"running\": true}\n}\n",
+		"3:13", "a step has one action, but this one has 'expect' and 'send'");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
+		"  \"steps\": [{\"timeout_s\": 1}],\n  \"exit\": {\"running\": true}\n}\n",
+		"3:13", "a step needs one of *");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
+		"  \"steps\": [{\"expect\": \"a\", \"returns\": {}}],\n  \"exit\": {\"running\": true}\n}\n",
+		"3:29", "'returns' belongs to a 'qmp' step, not 'expect'");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
+		"  \"steps\": [{\"unordered\": [{\"expect\": \"a\"}, {\"send\": \"b\"}]}],\n"
+		"  \"exit\": {\"running\": true}\n}\n",
+		"3:46", "an unordered group holds only expect and expect_re steps");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
+		"  \"steps\": [{\"unordered\": []}],\n  \"exit\": {\"running\": true}\n}\n",
+		"3:13", "an unordered group needs at least one step");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
+		"  \"steps\": [{\"qmp\": \"x\", \"returns\": {}, \"error_class\": \"E\"}],\n"
+		"  \"exit\": {\"running\": true}\n}\n",
+		"3:13", "a qmp step expects either 'returns' or 'error_class', not both");
 	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
 			  "  \"steps\": [{\"expect\": \"a\", \"id\": \"s\"},\n"
 			  "            {\"expect\": \"b\", \"id\": \"s\"}],\n"
 			  "  \"exit\": {\"running\": true}\n}\n",
 			  "4:29", "step id 's' is used twice");
-	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
-			  "  \"steps\": [{\"expect\": \"a\", \"timeout_s\": 0}],\n  \"exit\": {\"running\": true}\n}\n",
-			  "3:29", "timeout_s must be more than 0 and at most 86400 seconds");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
+		"  \"steps\": [{\"expect\": \"a\", \"timeout_s\": 0}],\n  \"exit\": {\"running\": true}\n}\n",
+		"3:29", "timeout_s must be more than 0 and at most 86400 seconds");
 }
 END_TEST
 
-#define FROM_STEP_FIXTURE(from)                                               \
-	"{\n"                                                                 \
-	"  \"guest\": {\"kernel\": \"k\"},\n"                                 \
+#define FROM_STEP_FIXTURE(from)                                                          \
+	"{\n"                                                                            \
+	"  \"guest\": {\"kernel\": \"k\"},\n"                                            \
 	"  \"steps\": [{\"expect\": \"a\"}, {\"expect\": \"b\", \"id\": \"second\"}],\n" \
 	"  \"fail_patterns\": [{\"literal\": \"oops\", \"from_step\": " from "}],\n"     \
-	"  \"exit\": {\"running\": true}\n"                                   \
+	"  \"exit\": {\"running\": true}\n"                                              \
 	"}\n"
 
 START_TEST(from_step_by_index_and_id)
@@ -475,8 +486,9 @@ START_TEST(from_step_bad)
 			  "from_step must be a step index (0 to 1) or a step id");
 	assert_load_error(FROM_STEP_FIXTURE("true"), "4:41",
 			  "from_step must be a step index (0 to 1) or a step id");
-	assert_load_error(MIN_FIXTURE("  \"fail_patterns\": [{\"literal\": \"a\", \"regex\": \"b\"}],\n"),
-			  "3:21", "a fail pattern needs exactly one of 'literal' and 'regex'");
+	assert_load_error(
+		MIN_FIXTURE("  \"fail_patterns\": [{\"literal\": \"a\", \"regex\": \"b\"}],\n"),
+		"3:21", "a fail pattern needs exactly one of 'literal' and 'regex'");
 }
 END_TEST
 
@@ -501,8 +513,11 @@ START_TEST(exit_variants)
 		  {"{\"shutdown\": true}", EXIT_SHUTDOWN, 0},
 		  {"{\"running\": true}", EXIT_RUNNING, 0}};
 	static const char *const bad[] = {
-		"{}", "{\"running\": false}", "{\"shutdown\": false}",
-		"{\"shutdown\": true, \"running\": true}", "{\"debug_exit\": 1, \"shutdown\": false}",
+		"{}",
+		"{\"running\": false}",
+		"{\"shutdown\": false}",
+		"{\"shutdown\": true, \"running\": true}",
+		"{\"debug_exit\": 1, \"shutdown\": false}",
 	};
 	char err[1024];
 
@@ -535,11 +550,13 @@ START_TEST(errors_free_everything)
 {
 	char err[1024];
 	struct fixture *f = fixture_load(
-		write_fixture("late", "{\n  \"guest\": {\"kernel\": \"k\", \"modules\": [\"m\"]},\n"
-				      "  \"fail_patterns\": [{\"regex\": \"a+\"}],\n"
-				      "  \"steps\": [{\"expect_re\": \"x\"}, {\"qmp\": \"q\", \"returns\": {}},\n"
-				      "            {\"unordered\": [{\"expect\": \"u\"}]}],\n"
-				      "  \"exit\": {\"debug_exit\": 300}\n}\n"),
+		write_fixture(
+			"late",
+			"{\n  \"guest\": {\"kernel\": \"k\", \"modules\": [\"m\"]},\n"
+			"  \"fail_patterns\": [{\"regex\": \"a+\"}],\n"
+			"  \"steps\": [{\"expect_re\": \"x\"}, {\"qmp\": \"q\", \"returns\": {}},\n"
+			"            {\"unordered\": [{\"expect\": \"u\"}]}],\n"
+			"  \"exit\": {\"debug_exit\": 300}\n}\n"),
 		err, sizeof(err));
 
 	ck_assert_ptr_null(f);

@@ -22,17 +22,17 @@
 #include "kiln/qmp.h"
 #include "kiln/util.h"
 
-#define GREETING                                                                       \
+#define GREETING                                                                           \
 	"{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7}, " \
 	"\"package\": \"Debian 1:7.2\"}, \"capabilities\": [\"oob\"]}}\r\n"
 #define RETURN_EMPTY "{\"return\": {}, \"id\": \"@ID@\"}\r\n"
 
 enum act_op {
 	ACT_END,
-	ACT_WRITE,	   /* data, in one write */
-	ACT_WRITE_BYTES,   /* data, one byte per write, ms apart */
-	ACT_READ_COMMAND,  /* read one line; its "id" replaces @ID@ from now on */
-	ACT_SLEEP,	   /* ms */
+	ACT_WRITE,	  /* data, in one write */
+	ACT_WRITE_BYTES,  /* data, one byte per write, ms apart */
+	ACT_READ_COMMAND, /* read one line; its "id" replaces @ID@ from now on */
+	ACT_SLEEP,	  /* ms */
 	ACT_CLOSE,
 };
 
@@ -44,8 +44,11 @@ struct act {
 };
 
 /* The handshake every script starts with. */
-#define HANDSHAKE {ACT_WRITE, GREETING, 0, 0}, {ACT_READ_COMMAND, NULL, 0, 0}, \
-		  {ACT_WRITE, RETURN_EMPTY, 0, 0}
+#define HANDSHAKE                                                    \
+	{ACT_WRITE, GREETING, 0, 0}, {ACT_READ_COMMAND, NULL, 0, 0}, \
+	{                                                            \
+		ACT_WRITE, RETURN_EMPTY, 0, 0                        \
+	}
 
 static void sleep_ms(int ms)
 {
@@ -120,15 +123,12 @@ static void server_play(int fd, const struct act *script)
 			if (server_read_command(fd, id, sizeof(id), cmd, sizeof(cmd)) < 0)
 				_exit(3);
 			break;
-		case ACT_SLEEP:
-			sleep_ms(a->ms);
-			break;
+		case ACT_SLEEP: sleep_ms(a->ms); break;
 		case ACT_CLOSE:
 			close(fd);
 			fd = -1;
 			break;
-		case ACT_END:
-			break;
+		case ACT_END: break;
 		}
 		free(text);
 	}
@@ -188,7 +188,8 @@ static void handshake_ok(struct fake *f)
 START_TEST(greeting_split_byte_by_byte)
 {
 	static const struct act script[] = {
-		{ACT_WRITE_BYTES, GREETING, 0, 1}, {ACT_READ_COMMAND, NULL, 0, 0},
+		{ACT_WRITE_BYTES, GREETING, 0, 1},
+		{ACT_READ_COMMAND, NULL, 0, 0},
 		/* (no line end: the client may close once the object is whole) */
 		{ACT_WRITE_BYTES, "{\"return\": {}, \"id\": \"@ID@\"}", 0, 1},
 		{ACT_END, NULL, 0, 0}};
@@ -245,8 +246,10 @@ START_TEST(event_before_reply_is_queued)
 	static const struct act script[] = {
 		HANDSHAKE,
 		{ACT_READ_COMMAND, NULL, 0, 0},
-		{ACT_WRITE, "{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": true, "
-			    "\"reason\": \"guest-reset\"}}\r\n", 0, 0},
+		{ACT_WRITE,
+		 "{\"event\": \"SHUTDOWN\", \"data\": {\"guest\": true, "
+		 "\"reason\": \"guest-reset\"}}\r\n",
+		 0, 0},
 		{ACT_SLEEP, NULL, 0, 50},
 		{ACT_WRITE, "{\"return\": {}, \"id\": \"@ID@\"}\r\n", 0, 0},
 		{ACT_SLEEP, NULL, 0, 100},
@@ -268,7 +271,8 @@ START_TEST(event_before_reply_is_queued)
 	json_decref(ev);
 	ck_assert_ptr_null(qmp_event_take(f.q, "SHUTDOWN", NULL)); /* taken once */
 	/* STOP comes 100 ms later: the wait reads until it does. */
-	ck_assert_int_eq(qmp_wait_event(f.q, "STOP", NULL, util_now_ms() + 2000, &ev, &err), QMP_OK);
+	ck_assert_int_eq(qmp_wait_event(f.q, "STOP", NULL, util_now_ms() + 2000, &ev, &err),
+			 QMP_OK);
 	json_decref(ev);
 	json_decref(want_reset);
 	json_decref(want_quit);
@@ -279,12 +283,13 @@ END_TEST
 /* A reply to some other id is not ours. */
 START_TEST(reply_matched_by_id)
 {
-	static const struct act script[] = {
-		HANDSHAKE,
-		{ACT_READ_COMMAND, NULL, 0, 0},
-		{ACT_WRITE, "{\"return\": 1, \"id\": \"someone-else\"}\n"
-			    "{\"return\": 2, \"id\": \"@ID@\"}\n", 0, 0},
-		{ACT_END, NULL, 0, 0}};
+	static const struct act script[] = {HANDSHAKE,
+					    {ACT_READ_COMMAND, NULL, 0, 0},
+					    {ACT_WRITE,
+					     "{\"return\": 1, \"id\": \"someone-else\"}\n"
+					     "{\"return\": 2, \"id\": \"@ID@\"}\n",
+					     0, 0},
+					    {ACT_END, NULL, 0, 0}};
 	struct fake f = fake_start(script);
 	struct qmp_error err = {0};
 	json_t *ret = NULL;
@@ -302,8 +307,10 @@ START_TEST(error_reply_class_and_desc)
 	static const struct act script[] = {
 		HANDSHAKE,
 		{ACT_READ_COMMAND, NULL, 0, 0},
-		{ACT_WRITE, "{\"id\": \"@ID@\", \"error\": {\"class\": \"CommandNotFound\", "
-			    "\"desc\": \"The command nope has not been found\"}}\r\n", 0, 0},
+		{ACT_WRITE,
+		 "{\"id\": \"@ID@\", \"error\": {\"class\": \"CommandNotFound\", "
+		 "\"desc\": \"The command nope has not been found\"}}\r\n",
+		 0, 0},
 		{ACT_END, NULL, 0, 0}};
 	struct fake f = fake_start(script);
 	struct qmp_error err = {0};
@@ -322,12 +329,11 @@ END_TEST
 
 START_TEST(server_closes_in_the_middle_of_a_reply)
 {
-	static const struct act script[] = {
-		HANDSHAKE,
-		{ACT_READ_COMMAND, NULL, 0, 0},
-		{ACT_WRITE, "{\"return\": {\"status\": \"runn", 0, 0},
-		{ACT_CLOSE, NULL, 0, 0},
-		{ACT_END, NULL, 0, 0}};
+	static const struct act script[] = {HANDSHAKE,
+					    {ACT_READ_COMMAND, NULL, 0, 0},
+					    {ACT_WRITE, "{\"return\": {\"status\": \"runn", 0, 0},
+					    {ACT_CLOSE, NULL, 0, 0},
+					    {ACT_END, NULL, 0, 0}};
 	struct fake f = fake_start(script);
 	struct qmp_error err = {0};
 	json_t *ret = NULL;
@@ -350,7 +356,8 @@ END_TEST
  * SIGPIPE that kills the caller. */
 START_TEST(server_gone_before_the_command)
 {
-	static const struct act script[] = {HANDSHAKE, {ACT_CLOSE, NULL, 0, 0}, {ACT_END, NULL, 0, 0}};
+	static const struct act script[] = {
+		HANDSHAKE, {ACT_CLOSE, NULL, 0, 0}, {ACT_END, NULL, 0, 0}};
 	struct fake f = fake_start(script);
 	struct qmp_error err = {0};
 	int st;
@@ -397,9 +404,8 @@ END_TEST
 
 static void assert_garbage(const char *bytes, size_t len, const char *what)
 {
-	const struct act script[] = {{ACT_WRITE, bytes, len, 0},
-				     {ACT_SLEEP, NULL, 0, 200},
-				     {ACT_END, NULL, 0, 0}};
+	const struct act script[] = {
+		{ACT_WRITE, bytes, len, 0}, {ACT_SLEEP, NULL, 0, 200}, {ACT_END, NULL, 0, 0}};
 	struct fake f = fake_start(script);
 	struct qmp_error err = {0};
 	int64_t t = util_now_ms();
@@ -426,14 +432,17 @@ END_TEST
  * bytes keep trickling in without ever completing a message. */
 START_TEST(deadline_passes)
 {
-	static const struct act silent[] = {
-		HANDSHAKE, {ACT_READ_COMMAND, NULL, 0, 0}, {ACT_SLEEP, NULL, 0, 700},
-		{ACT_END, NULL, 0, 0}};
+	static const struct act silent[] = {HANDSHAKE,
+					    {ACT_READ_COMMAND, NULL, 0, 0},
+					    {ACT_SLEEP, NULL, 0, 700},
+					    {ACT_END, NULL, 0, 0}};
 	static const struct act trickle[] = {
-		HANDSHAKE, {ACT_READ_COMMAND, NULL, 0, 0},
+		HANDSHAKE,
+		{ACT_READ_COMMAND, NULL, 0, 0},
 		/* 14 bytes over 350 ms, then quiet until the client is done */
 		{ACT_WRITE_BYTES, "{\"return\": {\"a", 0, 25},
-		{ACT_SLEEP, NULL, 0, 600}, {ACT_END, NULL, 0, 0}};
+		{ACT_SLEEP, NULL, 0, 600},
+		{ACT_END, NULL, 0, 0}};
 	const struct act *scripts[] = {silent, trickle};
 
 	for (size_t i = 0; i < 2; i++) {
@@ -468,9 +477,11 @@ END_TEST
 START_TEST(transcript_both_directions_with_timestamps)
 {
 	static const struct act script[] = {
-		{ACT_SLEEP, NULL, 0, 120}, HANDSHAKE,
+		{ACT_SLEEP, NULL, 0, 120},
+		HANDSHAKE,
 		{ACT_READ_COMMAND, NULL, 0, 0},
-		{ACT_WRITE, "{\"event\": \"STOP\"}\r\n{\"return\": {\"running\": false}, \"id\": \"@ID@\"}\r\n",
+		{ACT_WRITE,
+		 "{\"event\": \"STOP\"}\r\n{\"return\": {\"running\": false}, \"id\": \"@ID@\"}\r\n",
 		 0, 0},
 		{ACT_END, NULL, 0, 0}};
 	struct fake f = fake_start(script);
@@ -505,7 +516,8 @@ START_TEST(transcript_both_directions_with_timestamps)
 	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f.log));
 	ck_assert_ptr_nonnull(strstr(line, "<- {\"QMP\""));
 	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f.log));
-	ck_assert_ptr_nonnull(strstr(line, "-> {\"execute\":\"qmp_capabilities\",\"id\":\"kiln-1\"}"));
+	ck_assert_ptr_nonnull(
+		strstr(line, "-> {\"execute\":\"qmp_capabilities\",\"id\":\"kiln-1\"}"));
 	fake_end(&f);
 }
 END_TEST

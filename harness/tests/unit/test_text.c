@@ -23,8 +23,10 @@ static size_t utf8_char(const unsigned char *s, size_t left, uint32_t *cp)
 		unsigned char mask, lead;
 		size_t len;
 		uint32_t min;
-	} forms[] = {{0x80, 0x00, 1, 0}, {0xE0, 0xC0, 2, 0x80},
-		     {0xF0, 0xE0, 3, 0x800}, {0xF8, 0xF0, 4, 0x10000}};
+	} forms[] = {{0x80, 0x00, 1, 0},
+		     {0xE0, 0xC0, 2, 0x80},
+		     {0xF0, 0xE0, 3, 0x800},
+		     {0xF8, 0xF0, 4, 0x10000}};
 
 	for (size_t f = 0; f < 4; f++) {
 		if ((s[0] & forms[f].mask) != forms[f].lead)
@@ -99,19 +101,19 @@ START_TEST(json_each_bad_sequence_kind)
 		size_t len;
 		const char *out;
 	} cases[] = {
-		{"\xc0\xaf", 2, FFFD FFFD},		/* overlong '/' */
-		{"\xed\xa0\x80", 3, FFFD FFFD FFFD},	/* UTF-16 surrogate */
-		{"\xf4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD}, /* above U+10FFFF */
-		{"a\xe2\x82", 3, "a" FFFD FFFD},	/* cut at the end */
-		{"\xe2\x82(", 3, FFFD FFFD "("},	/* cut in the middle */
-		{"\x80", 1, FFFD},			/* lone continuation */
+		{"\xc0\xaf", 2, FFFD FFFD},			       /* overlong '/' */
+		{"\xed\xa0\x80", 3, FFFD FFFD FFFD},		       /* UTF-16 surrogate */
+		{"\xf4\x90\x80\x80", 4, FFFD FFFD FFFD FFFD},	       /* above U+10FFFF */
+		{"a\xe2\x82", 3, "a" FFFD FFFD},		       /* cut at the end */
+		{"\xe2\x82(", 3, FFFD FFFD "("},		       /* cut in the middle */
+		{"\x80", 1, FFFD},				       /* lone continuation */
 		{"\xf8\x88\x80\x80\x80", 5, FFFD FFFD FFFD FFFD FFFD}, /* 5-byte form */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		json_t *j = text_json_string(cases[i].in, cases[i].len);
-		ck_assert_msg(strcmp(json_string_value(j), cases[i].out) == 0,
-			      "case %zu: got '%s'", i, json_string_value(j));
+		ck_assert_msg(strcmp(json_string_value(j), cases[i].out) == 0, "case %zu: got '%s'",
+			      i, json_string_value(j));
 		json_decref(j);
 	}
 }
