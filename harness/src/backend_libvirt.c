@@ -127,9 +127,9 @@ static bool lv_uri_is_remote(const char *uri)
  * first line that says something, without libvirt's and QEMU's prefixes. */
 static void lv_start_reason(const char *msg, char *reason, size_t len)
 {
-	static const char *const prefixes[] = {"internal error: ",
-					       "process exited while connecting to monitor: ",
-					       "qemu unexpectedly closed the monitor: ", NULL};
+	static const char *const prefixes[] = {
+		"internal error: ", "process exited while connecting to monitor: ",
+		"qemu unexpectedly closed the monitor: ", NULL};
 	const char *p = msg ? msg : "libvirt gave no reason";
 
 	for (size_t i = 0; prefixes[i]; i++)
@@ -185,7 +185,8 @@ static enum vm_start_error lv_open(struct lv_vm *v, const struct vm_spec *spec, 
 	/* Not every driver has keepalives (embed has no connection to lose). */
 	virConnectSetKeepAlive(v->conn, LV_KEEPALIVE_INTERVAL_S, LV_KEEPALIVE_COUNT);
 	virConnectGetVersion(v->conn, &hv);
-	snprintf(version, sizeof(version), "%lu.%lu.%lu", hv / 1000000, hv / 1000 % 1000, hv % 1000);
+	snprintf(version, sizeof(version), "%lu.%lu.%lu", hv / 1000000, hv / 1000 % 1000,
+		 hv % 1000);
 	lv_fact(v, "qemu_version", version);
 	text = virConnectGetURI(v->conn);
 	lv_fact(v, "connect", text);
@@ -213,7 +214,7 @@ static enum vm_start_error lv_open(struct lv_vm *v, const struct vm_spec *spec, 
 			 virGetLastErrorMessage());
 		return virConnectIsAlive(v->conn) == 1 ? VM_START_HARNESS : VM_START_HOST_FAILED;
 	}
-	v->bridge = lv_bridge_start(v->link, version);
+	v->bridge = lv_bridge_start(v->link, hv);
 	if (!v->bridge) {
 		snprintf(reason, len, "cannot start the QMP bridge thread");
 		return VM_START_HARNESS;
@@ -222,9 +223,8 @@ static enum vm_start_error lv_open(struct lv_vm *v, const struct vm_spec *spec, 
 }
 
 /* Create the domain paused from the XML, saved in the case directory. */
-static enum vm_start_error lv_create(struct lv_vm *v, const struct vm_spec *spec,
-				     const char *name, const char *console_path, char *reason,
-				     size_t len)
+static enum vm_start_error lv_create(struct lv_vm *v, const struct vm_spec *spec, const char *name,
+				     const char *console_path, char *reason, size_t len)
 {
 	char *xml = libvirt_xml_build(spec, name, console_path, v->debug_log);
 	char *path = util_strdup_printf("%s/domain.xml", spec->case_dir);
@@ -363,7 +363,7 @@ static void lv_set_exit(struct lv_vm *v, int detail)
 		e->signal = 0;
 	}
 	json_object_set_new(v->vm.facts, "stop_reason",
-			    json_string(detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN ? "shutdown"
+			    json_string(detail == VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN    ? "shutdown"
 					: detail == VIR_DOMAIN_EVENT_STOPPED_DESTROYED ? "destroyed"
 					: detail == VIR_DOMAIN_EVENT_STOPPED_CRASHED   ? "crashed"
 					: detail == VIR_DOMAIN_EVENT_STOPPED_FAILED    ? "failed"

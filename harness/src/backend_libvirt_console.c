@@ -153,8 +153,9 @@ int lv_console_open(virDomainPtr dom, const char *serial_log, int *engine_fd,
 		goto fail;
 	}
 	atomic_fetch_add(&c->refs, 1);
-	if (virStreamEventAddCallback(c->st, VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_ERROR |
-						     VIR_STREAM_EVENT_HANGUP,
+	if (virStreamEventAddCallback(c->st,
+				      VIR_STREAM_EVENT_READABLE | VIR_STREAM_EVENT_ERROR |
+					      VIR_STREAM_EVENT_HANGUP,
 				      lv_console_on_stream, c, lv_console_unref) < 0) {
 		atomic_fetch_sub(&c->refs, 1);
 		snprintf(reason, len, "libvirt: cannot watch the console: %s",

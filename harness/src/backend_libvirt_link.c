@@ -218,15 +218,14 @@ int lv_watch_start(struct lv_watch *w, virConnectPtr conn, struct lv_link *l)
 	w->conn = conn;
 	w->lifecycle_id = w->monitor_id = -1;
 	w->lifecycle_id = virConnectDomainEventRegisterAny(
-		conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE, VIR_DOMAIN_EVENT_CALLBACK(lv_on_lifecycle),
-		lv_link_ref(l), lv_release);
+		conn, NULL, VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+		VIR_DOMAIN_EVENT_CALLBACK(lv_on_lifecycle), lv_link_ref(l), lv_release);
 	if (w->lifecycle_id < 0) {
 		lv_link_unref(l);
 		return -1;
 	}
-	w->monitor_id = virConnectDomainQemuMonitorEventRegister(conn, NULL, NULL,
-								 lv_on_monitor_event,
-								 lv_link_ref(l), lv_release, 0);
+	w->monitor_id = virConnectDomainQemuMonitorEventRegister(
+		conn, NULL, NULL, lv_on_monitor_event, lv_link_ref(l), lv_release, 0);
 	if (w->monitor_id < 0) {
 		lv_link_unref(l);
 		return -1;

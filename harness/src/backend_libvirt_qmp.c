@@ -33,7 +33,7 @@
 struct lv_bridge {
 	struct lv_link *link;
 	pthread_t thread;
-	char version[32];
+	unsigned long version; /* libvirt's encoding: major * 1000000 + ... */
 	pthread_mutex_t lock;
 	pthread_cond_t done_cond;
 	bool done;
@@ -111,8 +111,9 @@ static json_t *lv_bridge_run(struct lv_bridge *b, virDomainPtr dom, const char *
 			free(result);
 			if (!json_is_object(reply)) {
 				json_decref(reply);
-				return lv_reply_error("GenericError",
-						      "libvirt passed on a reply that is not a JSON object");
+				return lv_reply_error(
+					"GenericError",
+					"libvirt passed on a reply that is not a JSON object");
 			}
 			json_object_del(reply, "id"); /* libvirt's own */
 			return reply;
@@ -160,13 +161,13 @@ static bool lv_bridge_line(struct lv_bridge *b, const char *line)
 
 static void lv_bridge_greet(struct lv_bridge *b)
 {
-	int major = 0, minor = 0, micro = 0;
 	json_t *greeting;
 
-	sscanf(b->version, "%d.%d.%d", &major, &minor, &micro);
-	greeting = json_pack("{s:{s:{s:{s:i, s:i, s:i}, s:s}, s:[]}}", "QMP", "version", "qemu",
-			     "major", major, "minor", minor, "micro", micro, "package",
-			     "(through libvirt)", "capabilities");
+	greeting = json_pack("{s:{s:{s:{s:I, s:I, s:I}, s:s}, s:[]}}", "QMP", "version", "qemu",
+			     "major", (json_int_t)(b->version / 1000000), "minor",
+			     (json_int_t)(b->version / 1000 % 1000), "micro",
+			     (json_int_t)(b->version % 1000), "package", "(through libvirt)",
+			     "capabilities");
 	lv_link_send(b->link, greeting);
 	json_decref(greeting);
 }
@@ -212,7 +213,7 @@ static void *lv_bridge_main(void *opaque)
 	return NULL;
 }
 
-struct lv_bridge *lv_bridge_start(struct lv_link *l, const char *qemu_version)
+struct lv_bridge *lv_bridge_start(struct lv_link *l, unsigned long qemu_version)
 {
 	struct lv_bridge *b = calloc(1, sizeof(*b));
 	pthread_condattr_t ca;
@@ -220,7 +221,7 @@ struct lv_bridge *lv_bridge_start(struct lv_link *l, const char *qemu_version)
 	if (!b)
 		abort();
 	b->link = lv_link_ref(l);
-	snprintf(b->version, sizeof(b->version), "%s", qemu_version);
+	b->version = qemu_version;
 	pthread_mutex_init(&b->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

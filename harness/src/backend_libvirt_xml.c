@@ -72,16 +72,17 @@ static void xml_path_elem(FILE *out, const char *indent, const char *name, const
  * picks its own x86_64 QEMU, which is what a remote host needs. */
 static void xml_emulator(FILE *out)
 {
-	const char *qemu = qemu_binary();
+	const char *qemu = qemu_binary(), *asked = getenv("KILN_QEMU");
 	char *found = NULL;
 
-	if (!getenv("KILN_QEMU") || !*getenv("KILN_QEMU"))
+	if (!asked || !*asked)
 		return;
 	if (!strchr(qemu, '/')) {
 		/* libvirt wants a path; resolve a bare name the way execvp would. */
 		const char *path = getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin";
 		char *dirs = util_strdup(path), *save = NULL;
-		for (char *d = strtok_r(dirs, ":", &save); d && !found; d = strtok_r(NULL, ":", &save)) {
+		for (char *d = strtok_r(dirs, ":", &save); d && !found;
+		     d = strtok_r(NULL, ":", &save)) {
 			char *cand = util_path_join(*d ? d : ".", qemu);
 			if (access(cand, X_OK) == 0)
 				found = cand;
@@ -151,13 +152,15 @@ static void xml_disks(FILE *out, const struct fixture *f)
 		/* The order QEMU's -drive if=... gives: vda, vdb, ...; hda, hdb. */
 		snprintf(dev, sizeof(dev), "%s%c", virtio ? "vd" : "hd",
 			 'a' + (virtio ? n_virtio++ : n_ide++) % 26);
-		fprintf(out, "    <disk type='file' device='disk'>\n      <driver name='qemu' type='");
+		fprintf(out,
+			"    <disk type='file' device='disk'>\n      <driver name='qemu' type='");
 		xml_put(out, d->format);
 		fprintf(out, "'/>\n      <source file='");
 		char *abs = xml_abs_path(d->file);
 		xml_put(out, abs);
 		free(abs);
-		fprintf(out, "'/>\n      <target dev='%s' bus='%s'/>\n", dev, virtio ? "virtio" : "ide");
+		fprintf(out, "'/>\n      <target dev='%s' bus='%s'/>\n", dev,
+			virtio ? "virtio" : "ide");
 		if (d->readonly)
 			fprintf(out, "      <readonly/>\n");
 		fprintf(out, "    </disk>\n");
@@ -200,8 +203,8 @@ static void xml_commandline(FILE *out, const struct vm_spec *spec, const char *d
 	free(log);
 }
 
-char *libvirt_xml_build(const struct vm_spec *spec, const char *name,
-			const char *console_path, const char *debug_log)
+char *libvirt_xml_build(const struct vm_spec *spec, const char *name, const char *console_path,
+			const char *debug_log)
 {
 	const struct fixture *f = spec->fixture;
 	char *buf = NULL;

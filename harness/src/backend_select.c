@@ -267,8 +267,9 @@ bool backend_conn_done(struct backend_choice *b, int conn, const json_t *rec)
 void backend_retry_note(struct backend_choice *b, const json_t *rec, const char *kept_dir)
 {
 	json_array_append_new(b->retried,
-			      json_pack("{s:O?, s:O?, s:O?, s:s}", "case", json_object_get(rec, "name"),
-					"from", json_object_get(rec, "connect"), "reason",
+			      json_pack("{s:O?, s:O?, s:O?, s:s}", "case",
+					json_object_get(rec, "name"), "from",
+					json_object_get(rec, "connect"), "reason",
 					json_object_get(rec, "reason"), "dir", kept_dir));
 }
 

@@ -28,8 +28,8 @@ int backend_libvirt_probe(const char *uri, char *reason, size_t len);
  * carries the console, and QEMU also logs it to LIBVIRT_SERIAL_LOG in the
  * case directory), and QEMU's debug log (-D) in debug_log. Every path in it is absolute: the daemon's
  * QEMU does not run in our directory. New string. */
-char *libvirt_xml_build(const struct vm_spec *spec, const char *name,
-			const char *console_path, const char *debug_log);
+char *libvirt_xml_build(const struct vm_spec *spec, const char *name, const char *console_path,
+			const char *debug_log);
 
 /* backend_libvirt_exit.c: libvirt does not pass on QEMU's exit status, so
  * the guest's isa-debug-exit write is traced into QEMU's debug log (see

@@ -28,13 +28,13 @@ struct lv_link {
 	pthread_mutex_t lock;
 	pthread_cond_t changed; /* stopped or lost was set */
 	atomic_int refs;
-	char *name;	 /* our domain; events of other domains are ignored */
-	int qmp_fd;	 /* the bridge's end of the QMP socketpair */
-	int notify_fd;	 /* write end of the notice pipe (nonblocking) */
-	virDomainPtr dom; /* once created; a reference of its own */
-	bool stopped;	 /* libvirt reported the domain stopped */
-	int stop_detail; /* virDomainEventStoppedDetailType */
-	bool lost;	 /* the connection closed under us */
+	char *name;	   /* our domain; events of other domains are ignored */
+	int qmp_fd;	   /* the bridge's end of the QMP socketpair */
+	int notify_fd;	   /* write end of the notice pipe (nonblocking) */
+	virDomainPtr dom;  /* once created; a reference of its own */
+	bool stopped;	   /* libvirt reported the domain stopped */
+	int stop_detail;   /* virDomainEventStoppedDetailType */
+	bool lost;	   /* the connection closed under us */
 	bool resume_raced; /* the guest ended while virDomainResume ran */
 	char lost_reason[160];
 };
@@ -81,9 +81,9 @@ int lv_console_open(virDomainPtr dom, const char *serial_log, int *engine_fd,
 void lv_console_close(struct lv_console *c); /* accepts NULL */
 
 /* backend_libvirt_qmp.c: the QMP bridge thread for l, which greets with
- * qemu_version ("7.2.22"). */
+ * qemu_version as virConnectGetVersion gives it (7002022 for 7.2.22). */
 struct lv_bridge;
-struct lv_bridge *lv_bridge_start(struct lv_link *l, const char *qemu_version);
+struct lv_bridge *lv_bridge_start(struct lv_link *l, unsigned long qemu_version);
 /* End the thread: shut the socket, wait a bounded time. Accepts NULL. */
 void lv_bridge_stop(struct lv_bridge *b);
 

@@ -233,13 +233,14 @@ START_TEST(failed_host_gets_no_more_cases_and_its_case_is_retried)
 	backend_report(&b, report);
 	json_t *conns = json_object_get(report, "connections");
 	ck_assert_uint_eq(json_array_size(conns), 2);
-	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(
-				 json_array_get(conns, 0), "cases"), 0)),
+	ck_assert_str_eq(json_string_value(json_array_get(
+				 json_object_get(json_array_get(conns, 0), "cases"), 0)),
 			 "boot/banner");
 	ck_assert(json_is_true(json_object_get(json_array_get(conns, 1), "failed")));
 	json_t *retried = json_array_get(json_object_get(report, "retried"), 0);
 	ck_assert_str_eq(json_string_value(json_object_get(retried, "case")), "trap/page_fault");
-	ck_assert_str_eq(json_string_value(json_object_get(retried, "from")), "qemu+ssh://b/system");
+	ck_assert_str_eq(json_string_value(json_object_get(retried, "from")),
+			 "qemu+ssh://b/system");
 	ck_assert_str_eq(json_string_value(json_object_get(retried, "dir")),
 			 "trap/page_fault.host-failed-1");
 	json_decref(report);

@@ -64,8 +64,11 @@ static struct fixture *load(const char *text)
 
 static char *build(const struct fixture *f, const char *accel, char **extra)
 {
-	struct vm_spec spec = {.fixture = f, .case_dir = "rel/case", .run_dir = "/run/kiln-x",
-			       .accel = accel, .extra_args = extra};
+	struct vm_spec spec = {.fixture = f,
+			       .case_dir = "rel/case",
+			       .run_dir = "/run/kiln-x",
+			       .accel = accel,
+			       .extra_args = extra};
 
 	return libvirt_xml_build(&spec, "kiln-test-dom", "/run/kiln-x/console.sock",
 				 "rel/case/qemu-debug.log");
@@ -141,7 +144,7 @@ END_TEST
 /* The values of every <qemu:arg value="..."/>, unescaped, one per line. */
 static char *qemu_args_of(const char *xml)
 {
-	static const char *const ents[][2] = {{"&amp;", "&"},  {"&lt;", "<"},  {"&gt;", ">"},
+	static const char *const ents[][2] = {{"&amp;", "&"},	{"&lt;", "<"},	 {"&gt;", ">"},
 					      {"&quot;", "\""}, {"&#10;", "\n"}, {"&#13;", "\r"},
 					      {"&#9;", "\t"}};
 	char *out = util_strdup(""), *next;
@@ -161,7 +164,8 @@ static char *qemu_args_of(const char *xml)
 				*v++ = ents[k][1][0];
 				q += strlen(ents[k][0]);
 			} else {
-				ck_assert_msg(*q != '<' && *q != '&', "unescaped %c in an attribute", *q);
+				ck_assert_msg(*q != '<' && *q != '&',
+					      "unescaped %c in an attribute", *q);
 				*v++ = *q++;
 			}
 		}
@@ -203,8 +207,8 @@ END_TEST
 START_TEST(console_of_another_host_is_a_logged_pty)
 {
 	struct fixture *f = load(guest_fixture);
-	struct vm_spec spec = {.fixture = f, .case_dir = "rel/case", .run_dir = "/run/kiln-x",
-			       .accel = "tcg"};
+	struct vm_spec spec = {
+		.fixture = f, .case_dir = "rel/case", .run_dir = "/run/kiln-x", .accel = "tcg"};
 	char *xml = libvirt_xml_build(&spec, "kiln-test-dom", NULL, "rel/case/qemu-debug.log");
 	char *desc = libvirt_reads(xml);
 	char cwd[PATH_MAX], *want;
@@ -243,8 +247,9 @@ END_TEST
 /* Lines as QEMU 7.2 writes them with -trace memory_region_ops_write. */
 static const char serial_line[] = "18337@1795216153.837100:memory_region_ops_write cpu 0 mr "
 				  "0x55a86e1a0000 addr 0x3f8 value 0x52 size 1 name 'serial'\n";
-static const char exit16_line[] = "18337@1795216153.837205:memory_region_ops_write cpu 0 mr "
-				  "0x55a86e1906e0 addr 0xf4 value 0x10 size 4 name 'isa-debug-exit'\n";
+static const char exit16_line[] =
+	"18337@1795216153.837205:memory_region_ops_write cpu 0 mr "
+	"0x55a86e1906e0 addr 0xf4 value 0x10 size 4 name 'isa-debug-exit'\n";
 static const char exit17_line[] = "memory_region_ops_write cpu 0 mr 0x55979474ace0 addr 0xf4 "
 				  "value 0x11 size 4 name 'isa-debug-exit'\n";
 
