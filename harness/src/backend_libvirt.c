@@ -4,7 +4,8 @@
  * start() registers the callbacks, starts the QMP bridge, writes the domain
  * XML to the case directory and creates the domain paused (with
  * auto-destroy, so a worker that dies takes its domain with it), then
- * connects to the serial console's unix socket, which QEMU listens on. The
+ * attaches to the serial console: the unix socket QEMU listens on, or, on
+ * another host, libvirt's console stream (backend_libvirt_console.c). The
  * engine resumes the guest only after that, through the bridge's `cont`
  * (virDomainResume), so not one byte of output is lost.
  *
@@ -14,7 +15,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libvirt/libvirt-qemu.h>
 #include <libvirt/virterror.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -83,7 +83,6 @@ static char *lv_domain_name(const struct fixture *f)
 	if (getrandom(&tag, sizeof(tag), 0) != sizeof(tag))
 		tag = (uint32_t)util_now_ms();
 	name = util_strdup_printf("kiln-%d-%08x-%s", (int)getpid(), tag, f->name);
-
 	for (char *p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.'))
