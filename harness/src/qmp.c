@@ -63,6 +63,11 @@ int qmp_fd(const struct qmp *q)
 	return q->fd;
 }
 
+bool qmp_closed(const struct qmp *q)
+{
+	return q->closed;
+}
+
 const char *qmp_version(const struct qmp *q)
 {
 	return q->version;

@@ -13,6 +13,7 @@
 #define KILN_QMP_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -45,6 +46,10 @@ int qmp_fd(const struct qmp *q);
  * greeting is then available from qmp_version(). */
 int qmp_handshake(struct qmp *q, int64_t deadline_ms, struct qmp_error *err);
 const char *qmp_version(const struct qmp *q); /* "7.2.22" or "" */
+
+/* True once the server has closed the connection (events already read stay
+ * queued). A closed fd must not be polled again: it is always readable. */
+bool qmp_closed(const struct qmp *q);
 
 /* Run one command and wait for its reply. On QMP_OK *ret (if not NULL) gets
  * the "return" value. args may be NULL. */

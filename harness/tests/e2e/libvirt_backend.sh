@@ -103,13 +103,7 @@ for backend in qemu libvirt; do
 done
 
 # 3. A BIOS of one instruction sequence: mov al,42; out 0xf4,al; hlt.
-python3 - "$scratch/exit42.rom" <<'EOF'
-import sys
-rom = bytearray(b"\xff" * 65536)
-code = bytes([0xB0, 0x2A, 0xE6, 0xF4, 0xF4, 0xEB, 0xFD])
-rom[0xFFF0:0xFFF0 + len(code)] = code
-open(sys.argv[1], "wb").write(rom)
-EOF
+python3 fixtures/selftest/tiny/exit_rom.py "$scratch/exit42.rom"
 mkdir -p "$scratch/instant"
 cat >"$scratch/instant/exit42.json" <<EOF
 {
