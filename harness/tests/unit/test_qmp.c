@@ -505,7 +505,7 @@ START_TEST(transcript_both_directions_with_timestamps)
 		out += strstr(line, " -> ") != NULL;
 		in += strstr(line, " <- ") != NULL;
 		if (strstr(line, "\"QMP\""))
-			greeting_late = atof(line) >= 0.1; /* the server slept 120 ms */
+			greeting_late = strtod(line, NULL) >= 0.1; /* the server slept 120 ms */
 		n++;
 	}
 	regfree(&re);
