@@ -18,26 +18,6 @@
 #include "kiln/diag.h"
 #include "kiln/diag_rule.h"
 
-/* Every line of a set, joined; new string. */
-static char *set_text(const struct diag_set *set, bool strict)
-{
-	size_t len = 0;
-	char *out = calloc(1, 1);
-
-	for (const struct diag_finding *f = diag_set_first(set); f; f = diag_set_next(set, f)) {
-		char *line = diag_finding_line(f, strict);
-		size_t n = strlen(line);
-
-		out = realloc(out, len + n + 2);
-		memcpy(out + len, line, n);
-		len += n;
-		out[len++] = '\n';
-		out[len] = '\0';
-		free(line);
-	}
-	return out;
-}
-
 static void fuzz_template(const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, 0, size);
@@ -92,8 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		diag_note_exit(whole, last & 1 ? (last >> 1) & 0x7f : last << 8, size % 5 == 0);
 	}
 
-	a = set_text(whole, false);
-	b = set_text(cut, true);
+	a = diag_set_text(whole, false);
+	b = diag_set_text(cut, true);
 	json = diag_set_to_json(whole, size % 2);
 	dump = json_dumps(json, 0);
 	if (!dump)
@@ -101,9 +81,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(dump);
 	json_decref(json);
 	free(a);
-	a = set_text(cut, false);
+	a = diag_set_text(cut, false);
 	free(b);
-	b = set_text(whole, false);
+	b = diag_set_text(whole, false);
 	/* the exit facts came after the scan: compare the scanned part */
 	if (strncmp(a, b, strlen(a)) != 0) {
 		fprintf(stderr, "chunked:\n%s\nwhole:\n%s\n", a, b);

@@ -53,7 +53,7 @@ static int parse_args(int argc, char **argv, struct diag_opts *o)
 {
 	int i, v;
 
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+	for (i = 1; i < argc && argv[i] && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(a, "--")) {
@@ -156,6 +156,8 @@ static void list_rules(void)
 
 static void print_findings(const struct diag_set *set, const struct diag_opts *o)
 {
+	char *text;
+
 	if (o->json_only) {
 		json_t *arr = diag_set_to_json(set, o->strict);
 
@@ -164,14 +166,10 @@ static void print_findings(const struct diag_set *set, const struct diag_opts *o
 		json_decref(arr);
 		return;
 	}
-	for (const struct diag_finding *f = diag_set_first(set); f; f = diag_set_next(set, f)) {
-		char *line = diag_finding_line(f, o->strict);
-		size_t n = strlen(line);
-
-		line[n] = '\n'; /* one write per line, so lines from parallel jobs stay whole */
-		util_write_all(STDERR_FILENO, line, n + 1);
-		free(line);
-	}
+	/* one write, so the lines stay together among parallel jobs' output */
+	text = diag_set_text(set, o->strict);
+	util_write_all(STDERR_FILENO, text, strlen(text));
+	free(text);
 }
 
 int diag_main(int argc, char **argv)
@@ -179,6 +177,7 @@ int diag_main(int argc, char **argv)
 	struct diag_opts o = {.from = DIAG_FROM_AUTO, .exit_status = -1};
 	struct diag_set *set;
 	char *dash[] = {"-"};
+	const char *keep;
 	int rc = DIAG_EXIT_OK;
 
 	if (parse_args(argc, argv, &o)) {
@@ -191,8 +190,8 @@ int diag_main(int argc, char **argv)
 	}
 	o.strict = diag_strict_from_env();
 	o.json_only = util_json_only();
-	o.keep_raw = !o.json_only && getenv("SMOKES_KEEP_LD") &&
-		     !strcmp(getenv("SMOKES_KEEP_LD"), "1");
+	keep = getenv("SMOKES_KEEP_LD");
+	o.keep_raw = !o.json_only && keep && !strcmp(keep, "1");
 	if (o.nfiles == 0) {
 		o.files = dash;
 		o.nfiles = 1;

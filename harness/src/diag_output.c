@@ -4,6 +4,7 @@
  * finding is shown, and never stored: the same set can be reported in WARN
  * mode and under CI_STRICT=1.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,25 @@ char *diag_finding_line(const struct diag_finding *f, bool strict)
 	if (f->subject)
 		return util_strdup_printf("%s: %s:%s", tag, f->code, f->subject);
 	return util_strdup_printf("%s: %s", tag, f->code);
+}
+
+char *diag_set_text(const struct diag_set *set, bool strict)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		abort();
+	for (const struct diag_finding *fd = diag_set_first(set); fd; fd = diag_set_next(set, fd)) {
+		char *line = diag_finding_line(fd, strict);
+
+		fprintf(f, "%s\n", line);
+		free(line);
+	}
+	if (fclose(f))
+		abort();
+	return text;
 }
 
 bool diag_set_failed(const struct diag_set *set, bool strict)

@@ -114,6 +114,10 @@ enum diag_severity diag_finding_severity(const struct diag_finding *f, bool stri
 /* "SMOKES_ERR: code:subject" or "SMOKES_WARN: code" (no newline). New. */
 char *diag_finding_line(const struct diag_finding *f, bool strict);
 
+/* Every finding's line, each followed by '\n', in iteration order; "" when
+ * there is none. New. */
+char *diag_set_text(const struct diag_set *set, bool strict);
+
 /* [{"severity": "error"|"warning", "code": ..., "subject": ...|null,
  *   "first_raw_line": ...}, ...] in iteration order. New reference. */
 json_t *diag_set_to_json(const struct diag_set *set, bool strict);

@@ -13,19 +13,10 @@
 static char *console(const char *text)
 {
 	struct diag_set *set = diag_set_new();
-	char *out = calloc(1, 1);
-	size_t len = 0;
+	char *out;
 
 	diag_scan_buffer(set, DIAG_FROM_CONSOLE, text, strlen(text));
-	for (const struct diag_finding *f = diag_set_first(set); f; f = diag_set_next(set, f)) {
-		char *l = diag_finding_line(f, false);
-
-		out = realloc(out, len + strlen(l) + 2);
-		strcpy(out + len, l);
-		len += strlen(l);
-		strcpy(out + len++, "\n");
-		free(l);
-	}
+	out = diag_set_text(set, false);
 	diag_set_free(set);
 	return out;
 }

@@ -13,29 +13,13 @@
 
 #include "kiln/diag.h"
 
-/* All findings as "SMOKES_*" lines joined by '\n'. New string. */
-static char *lines(const struct diag_set *set, bool strict)
-{
-	char *out = calloc(1, 1);
-	size_t len = 0;
-
-	for (const struct diag_finding *f = diag_set_first(set); f; f = diag_set_next(set, f)) {
-		char *l = diag_finding_line(f, strict);
-
-		out = realloc(out, len + strlen(l) + 2);
-		len += (size_t)sprintf(out + len, "%s\n", l);
-		free(l);
-	}
-	return out;
-}
-
 static char *scan(enum diag_source from, const char *text)
 {
 	struct diag_set *set = diag_set_new();
 	char *out;
 
 	diag_scan_buffer(set, from, text, strlen(text));
-	out = lines(set, false);
+	out = diag_set_text(set, false);
 	diag_set_free(set);
 	return out;
 }
@@ -157,7 +141,7 @@ START_TEST(chunking_does_not_matter)
 		diag_scan_feed(sc, text, cut);
 		diag_scan_feed(sc, text + cut, len - cut);
 		diag_scan_end(sc);
-		got = lines(set, false);
+		got = diag_set_text(set, false);
 		ck_assert_msg(!strcmp(got, whole), "cut at %zu: %s", cut, got);
 		free(got);
 		diag_set_free(set);
@@ -170,7 +154,7 @@ START_TEST(chunking_does_not_matter)
 		for (size_t i = 0; i < len; i++)
 			diag_scan_feed(sc, text + i, 1);
 		diag_scan_end(sc);
-		got = lines(set, false);
+		got = diag_set_text(set, false);
 		ck_assert_str_eq(got, whole);
 		free(got);
 		diag_set_free(set);
@@ -201,7 +185,7 @@ START_TEST(long_lines)
 			diag_scan_feed(sc, text + i,
 				       strlen(text + i) < 1000 ? strlen(text + i) : 1000);
 		diag_scan_end(sc);
-		got = lines(set, false);
+		got = diag_set_text(set, false);
 		/* the subject is the start of the line, cut at DIAG_SUBJECT_MAX */
 		memset(want, 'x', sizeof(want));
 		memcpy(want, "SMOKES_ERR: symbol_missing:early ", 33);
@@ -224,7 +208,7 @@ START_TEST(exit_facts)
 	diag_note_exit(set, 0, true);
 	diag_note_exit(set, W_EXITCODE(0, 0), false); /* clean */
 	diag_note_exit(set, W_EXITCODE(2, 0), false); /* even: not isa-debug-exit */
-	got = lines(set, false);
+	got = diag_set_text(set, false);
 	ck_assert_str_eq(got, "SMOKES_ERR: guest_exit:42\nSMOKES_ERR: qemu_killed:SIGKILL\n"
 			      "SMOKES_ERR: triple_fault\n");
 	free(got);
@@ -234,13 +218,13 @@ START_TEST(exit_facts)
 	set = diag_set_new();
 	diag_scan_buffer(set, DIAG_FROM_QEMU, "qemu-system-x86_64: unsupported machine type\n", 45);
 	diag_note_exit(set, W_EXITCODE(1, 0), false);
-	got = lines(set, false);
+	got = diag_set_text(set, false);
 	ck_assert_str_eq(got, "SMOKES_ERR: machine_unknown\n");
 	free(got);
 	diag_set_free(set);
 	set = diag_set_new();
 	diag_note_exit(set, W_EXITCODE(1, 0), false);
-	got = lines(set, false);
+	got = diag_set_text(set, false);
 	ck_assert_str_eq(got, "SMOKES_ERR: guest_exit:0\n");
 	free(got);
 	diag_set_free(set);
@@ -254,10 +238,13 @@ START_TEST(strict_and_failed)
 	char *got;
 
 	ck_assert(!diag_set_failed(set, true));
+	got = diag_set_text(set, true);
+	ck_assert_str_eq(got, "");
+	free(got);
 	diag_scan_buffer(set, DIAG_FROM_LD, warn, strlen(warn));
 	ck_assert(!diag_set_failed(set, false));
 	ck_assert(diag_set_failed(set, true));
-	got = lines(set, true);
+	got = diag_set_text(set, true);
 	ck_assert_str_eq(got, "SMOKES_ERR: rwx_segment\n");
 	free(got);
 	ck_assert_int_eq(diag_finding_severity(diag_set_first(set), false), DIAG_WARN);
@@ -326,7 +313,7 @@ START_TEST(scan_file_reports_errors)
 	ck_assert_int_eq(diag_scan_file(set, DIAG_FROM_LD, path), 0);
 	unlink(path);
 	ck_assert_int_eq(diag_scan_file(set, DIAG_FROM_LD, path), -1);
-	got = lines(set, false);
+	got = diag_set_text(set, false);
 	ck_assert_str_eq(got, "SMOKES_ERR: symbol_missing:from_file\n");
 	free(got);
 	diag_set_free(set);
