@@ -10,6 +10,8 @@
 # is added to the kernel's link by a second makefile read after the top one.
 set -u
 : "${KILN:?KILN must name the kiln binary}"
+# A private make: nothing from a `make test` that runs this (BUILD=, -j).
+unset MAKEFLAGS MFLAGS MAKELEVEL
 command -v gcc >/dev/null || exit 77
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
