@@ -6,11 +6,15 @@
 # else. It is idempotent: it asks dpkg what is missing, runs `apt-get update`
 # once and only when something must be installed, and names what it installed.
 #
-# Usage: ci/install-deps.sh [--print]   (--print lists the packages and exits)
+# Usage: ci/install-deps.sh [--with diag-capture] [--print]
+#   --with diag-capture  also what regenerating the diag golden corpus needs
+#                        (a Linux image, headers and source: heavy, and never
+#                        needed to build or test)
+#   --print              list the packages and exit
 set -eu
 
 # Build and run: the harness, the guest kernel and its tests.
-PKGS_CORE="gcc libc6-dev make binutils pkg-config libjansson-dev check libsubunit-dev
+PKGS_CORE="gcc libc6-dev make binutils pkg-config libjansson-dev libssl-dev check libsubunit-dev
 qemu-system-x86 qemu-utils gdb python3"
 # Linkers and a clang toolchain: lld and gold for the diagnostics golden
 # corpus, clang for the libFuzzer target.
@@ -18,7 +22,7 @@ PKGS_TOOLS="lld clang libclang-rt-14-dev"
 # Regenerating the diagnostics golden corpus (fixtures/diag/capture.sh): Linux
 # logs boot Debian's kernel with a busybox initramfs and a test module built
 # against its headers; the KASAN logs build a kernel from Debian's source.
-PKGS_DIAG_CAPTURE="busybox-static cpio linux-image-amd64 linux-headers-amd64 linux-source
+PKGS_DIAG_CAPTURE="g++ busybox-static cpio linux-image-amd64 linux-headers-amd64 linux-source
 flex bison bc libelf-dev"
 # Local checks (ci/run_local_checks.sh).
 PKGS_CHECKS="clang-format clang-tidy cppcheck"
@@ -28,9 +32,22 @@ PKGS_LIBVIRT="libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu libvirt-clie
 # XML whatever the guest prints (harness/tests/e2e/runner_behaviour.sh).
 PKGS_TESTS="libxml2-utils"
 
-PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_DIAG_CAPTURE $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS"
+PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS"
 
-if [ "${1:-}" = "--print" ]; then
+print=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--print) print=1 ;;
+	--with)
+		[ "${2:-}" = diag-capture ] || { echo "install-deps: --with takes diag-capture" >&2; exit 2; }
+		PKGS="$PKGS $PKGS_DIAG_CAPTURE"
+		shift
+		;;
+	*) echo "usage: ci/install-deps.sh [--with diag-capture] [--print]" >&2; exit 2 ;;
+	esac
+	shift
+done
+if [ "$print" = 1 ]; then
 	echo $PKGS
 	exit 0
 fi
