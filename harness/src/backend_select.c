@@ -18,11 +18,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kiln/backend_plugin.h"
 #include "kiln/outcome.h"
 #include "kiln/util.h"
-#ifdef KILN_HAVE_LIBVIRT
-#include "kiln/backend_libvirt.h"
-#endif
 
 static void backend_tag_select(int ring, const char *src)
 {
@@ -37,8 +35,8 @@ static int backend_failfast(const char *reason)
 	return KILN_EXIT_BACKEND;
 }
 
-#ifdef KILN_HAVE_LIBVIRT
 struct probe {
+	const struct backend_plugin *plugin;
 	const char *uri;
 	pid_t pid;
 	int fd; /* the child's words, or end of file when it answered */
@@ -63,7 +61,7 @@ static void probe_start(struct probe *p)
 	if (p->pid == 0) {
 		char reason[512];
 		close(pv[0]);
-		if (backend_libvirt_probe(p->uri, reason, sizeof(reason)) == 0)
+		if (p->plugin->probe(p->uri, reason, sizeof(reason)) == 0)
 			_exit(0);
 		util_write_all(pv[1], reason, strlen(reason));
 		_exit(1);
@@ -99,7 +97,7 @@ static void probe_read(struct probe *p)
 }
 
 /* Probe every URI at once; 0 when all answered. */
-static int backend_probe_all(struct backend_choice *b)
+static int backend_probe_all(struct backend_choice *b, const struct backend_plugin *plugin)
 {
 	struct probe *ps = calloc(b->n_conns, sizeof(*ps));
 	int64_t deadline = util_now_ms() + BACKEND_PROBE_TIMEOUT_MS;
@@ -108,6 +106,7 @@ static int backend_probe_all(struct backend_choice *b)
 	if (!ps)
 		abort();
 	for (size_t i = 0; i < b->n_conns; i++) {
+		ps[i].plugin = plugin;
 		ps[i].uri = b->conns[i].uri;
 		probe_start(&ps[i]);
 	}
@@ -148,7 +147,6 @@ static int backend_probe_all(struct backend_choice *b)
 	free(ps);
 	return failed ? -1 : 0;
 }
-#endif
 
 static void backend_conns_init(struct backend_choice *b, char *const *uris, size_t n_uris)
 {
@@ -187,19 +185,26 @@ int backend_select(const char *requested, char *const *uris, size_t n_uris,
 		util_err("run: unknown backend '%s' (auto, qemu or libvirt)", name);
 		return KILN_EXIT_USAGE;
 	}
-#ifdef KILN_HAVE_LIBVIRT
+	static struct backend_plugin plugin;
+	char why[512];
+	switch (backend_plugin_load("libvirt", &plugin, why, sizeof(why))) {
+	case BACKEND_PLUGIN_OK:
+		break;
+	case BACKEND_PLUGIN_MISSING:
+		util_err("backend libvirt: no plugin (%s): this kiln was built without libvirt", why);
+		return backend_failfast("not_compiled");
+	case BACKEND_PLUGIN_UNLOADABLE:
+		util_err("backend libvirt: the plugin does not load: %s", why);
+		return backend_failfast("plugin_unloadable");
+	}
 	backend_conns_init(out, uris, n_uris);
-	if (backend_probe_all(out) < 0) {
+	if (backend_probe_all(out, &plugin) < 0) {
 		backend_choice_free(out);
 		return backend_failfast("libvirt_unavailable");
 	}
-	out->ops = &backend_libvirt_ops;
+	out->ops = plugin.ops;
 	backend_tag_select(2, "dynamic");
 	return 0;
-#else
-	util_err("backend libvirt: this kiln was built without libvirt (no pkg-config libvirt)");
-	return backend_failfast("not_compiled");
-#endif
 }
 
 void backend_choice_free(struct backend_choice *b)

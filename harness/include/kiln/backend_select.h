@@ -2,8 +2,9 @@
  * connections (hosts).
  *
  * Owner: ring0 core, the one place that knows the providers: the ring1 qemu
- * backend is always there; the ring2 libvirt backend only when compiled in
- * (KILN_HAVE_LIBVIRT) and a daemon answers. Selection follows the provider
+ * backend is always there; the ring2 libvirt backend only when its plugin
+ * (kiln-libvirt.so beside kiln, see kiln/backend_plugin.h) loads and a
+ * daemon answers. Selection follows the provider
  * policy of the rings design: it prints a tag on stderr (quiet under
  * JSON_ONLY=1), and a backend that was asked for and is missing fails fast,
  * with no silent fallback:
