@@ -41,6 +41,7 @@ static const struct scenario scenarios[] = {
 	{ "shm", scen_shm },
 	{ "hostile", scen_hostile },
 	{ "stats", scen_stats },
+	{ "replay_null_write", scen_replay_null_write },
 };
 
 // Body of the scenario thread: run, then halt with the success exit.

@@ -25,5 +25,7 @@ void scen_ping_pong(void);
 void scen_shm(void);
 void scen_hostile(void);
 void scen_stats(void);
+// scen_replay.c
+void scen_replay_null_write(void);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "kiln/case_ctx.h"
 #include "kiln/case_line.h"
+#include "kiln/replay_recipe.h"
 #include "kiln/text.h"
 
 static json_t *case_report_exit(const struct vm *vm)
@@ -54,6 +55,8 @@ int case_report_write(struct case_ctx *c, int64_t duration_ms)
 			    c->diagnostics ? json_incref(c->diagnostics) : json_array());
 	if (c->vm)
 		json_object_set(r, "backend_facts", c->vm->facts);
+	json_object_set_new(r, "replay",
+			    replay_recipe_build(c->f, c->vm, c->case_dir, c->opts->accel));
 	text = json_dumps(r, JSON_INDENT(2) | JSON_SORT_KEYS);
 	path = util_strdup_printf("%s/case.json", c->case_dir);
 	rc = text ? util_write_file_atomic(path, text, strlen(text)) : -1;

@@ -8,6 +8,7 @@
 
 #include "kiln/diag.h"
 #include "kiln/outcome.h"
+#include "kiln/replay.h"
 #include "kiln/runner.h"
 #include "kiln/validate.h"
 
@@ -23,6 +24,7 @@ static const struct command commands[] = {
 	{"run", runner_main, "boot fixtures and judge them: kiln run [-j N] FIXTURE|DIR..."},
 	{"validate", validate_main, "load fixtures strictly, boot nothing"},
 	{"diag", diag_main, "linker, QEMU and console logs as SMOKES_* lines: kiln diag [FILE...]"},
+	{"replay", replay_main, "a failing case again, under gdb: kiln replay CASE_DIR [--gdb]"},
 	{"help", help_main, "this list"},
 };
 

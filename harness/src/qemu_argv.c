@@ -38,7 +38,7 @@ const char *qemu_binary(void)
 
 /* QEMU splits -drive and -device values on commas; a path with a comma must
  * double it. */
-static char *qemu_escape_commas(const char *s)
+char *qemu_escape_commas(const char *s)
 {
 	size_t n = strlen(s), extra = 0;
 	char *out, *p;

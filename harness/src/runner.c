@@ -25,6 +25,7 @@
 #include "kiln/case_run.h"
 #include "kiln/discover.h"
 #include "kiln/outcome.h"
+#include "kiln/replay_record.h"
 #include "kiln/run_report.h"
 #include "kiln/util.h"
 
@@ -39,6 +40,7 @@ struct run_opts {
 	int jobs;
 	int repeat;
 	bool tap, quiet;
+	unsigned record;     /* REPLAY_RECORD_* (--record, --record-failures) */
 	const char *backend; /* --backend, or NULL */
 	char **connect;	     /* --connect URIs */
 	size_t n_connect;
@@ -107,7 +109,8 @@ static void usage(void)
 {
 	dprintf(2, "usage: kiln run [-j N] [--filter GLOB] [--repeat N] [--tap] [--quiet]\n"
 		   "                [--reports DIR] [--backend auto|qemu|libvirt]\n"
-		   "                [--connect URI]... FIXTURE|DIR...\n"
+		   "                [--connect URI]... [--record | --record-failures]\n"
+		   "                FIXTURE|DIR...\n"
 		   "  -j N is per connection when --connect names several hosts.\n");
 }
 
@@ -128,7 +131,8 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 		{"repeat", required_argument, NULL, 'r'}, {"tap", no_argument, NULL, 't'},
 		{"quiet", no_argument, NULL, 'q'},	 {"reports", required_argument, NULL, 'R'},
 		{"help", no_argument, NULL, 'h'},	 {"backend", required_argument, NULL, 'B'},
-		{"connect", required_argument, NULL, 'C'}, {NULL, 0, NULL, 0}};
+		{"connect", required_argument, NULL, 'C'}, {"record", no_argument, NULL, 'E'},
+		{"record-failures", no_argument, NULL, 'F'}, {NULL, 0, NULL, 0}};
 	int c;
 
 	o->reports_root = "reports";
@@ -144,6 +148,8 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 		case 'q': o->quiet = true; break;
 		case 'R': o->reports_root = optarg; break;
 		case 'B': o->backend = optarg; break;
+		case 'E': o->record |= REPLAY_RECORD_ALL; break;
+		case 'F': o->record |= REPLAY_RECORD_FAILURES; break;
 		case 'C':
 			if (!o->connect && !(o->connect = calloc((size_t)argc, sizeof(char *))))
 				abort();
@@ -262,7 +268,7 @@ static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
 	co.accel = strcmp(f->machine.accel, "auto") ? f->machine.accel : r->accel_for_auto;
 	co.stop_fd = runner_sigpipe[0];
 	co.attempt = j->attempt;
-	enum outcome o = case_run(f, j->case_dir, &co);
+	enum outcome o = replay_record_case_run(f, j->case_dir, &co, r->o.record);
 	_exit(outcome_exit_code(o));
 }
 
@@ -281,7 +287,8 @@ static int runner_start_job(struct runner *r, struct job *j, int conn)
 		util_err("cannot create %s: %s", j->case_dir, strerror(errno));
 		return -1;
 	}
-	j->hard_deadline = util_now_ms() + (int64_t)(f->timeout_s * 1000) + HARD_BOUND_SLACK_MS;
+	j->hard_deadline = util_now_ms() + HARD_BOUND_SLACK_MS +
+			   (int64_t)(f->timeout_s * 1000) * replay_record_runs_per_case(r->o.record);
 	j->pid = fork();
 	if (j->pid < 0) {
 		util_err("fork: %s", strerror(errno));
@@ -509,6 +516,13 @@ int runner_main(int argc, char **argv)
 	}
 	if (r.fixtures.n == 0) {
 		util_err("run: no fixture matched");
+		discover_free(&r.fixtures);
+		free(r.o.connect);
+		json_decref(argv_json);
+		return KILN_EXIT_USAGE;
+	}
+	/* Refused before anything boots: a case that cannot be recorded. */
+	if (replay_record_check_run(&r.fixtures, r.o.record) < 0) {
 		discover_free(&r.fixtures);
 		free(r.o.connect);
 		json_decref(argv_json);

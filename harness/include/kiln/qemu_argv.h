@@ -33,6 +33,10 @@ char **qemu_argv_machine(const struct fixture *f, const char *accel);
  * New string. */
 char *qemu_argv_modules(const struct fixture *f);
 
+/* s with every comma doubled, for a path inside a QEMU option value such as
+ * -drive file=... (QEMU splits those values on single commas). New. */
+char *qemu_escape_commas(const char *s);
+
 void qemu_argv_free(char **argv);
 json_t *qemu_argv_to_json(char *const *argv); /* new reference */
 

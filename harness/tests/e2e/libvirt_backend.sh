@@ -30,6 +30,7 @@ for f in $sel; do
 	pass_*) want=pass ;;
 	fail_*) want=fail ;;
 	guest_panicked*) want=guest_panicked ;;
+	replay_null_write*) want=guest_panicked ;;
 	guest_silent*) want=guest_silent ;;
 	qemu_start_failed*) want=qemu_start_failed ;;
 	timeout_after*) want=timeout ;;

@@ -99,6 +99,7 @@ check guest_silent guest_silent 4 "no console output in 1.0 s" 5000
 check guest_panicked guest_panicked 5 "'RUGO: panic code=0x1' (fail pattern 'RUGO: panic')" 2000
 check guest_panicked_hang guest_panicked 5 "(fail pattern 'Kernel panic - not syncing')" 2000
 check guest_panicked_garbage guest_panicked 5 "(fail pattern 'TINY: junk ctl=')" ""
+check replay_null_write guest_panicked 5 "'RUGO: panic code=0x10e' (fail pattern 'RUGO: panic')" ""
 check timeout_after_marker "timeout_after:TINY: alive" 6 \
 	"waited 1.0 s for step 2: expect 'TINY: a marker that never comes'" 5000
 check timeout_after_rugo_paused "timeout_after:RUGO: boot ok" 6 "for step 3: expect 'TICK: 100'" 8000
