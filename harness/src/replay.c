@@ -329,8 +329,8 @@ static int replay_find_gdb(struct replay *r)
 static void replay_warn_machine(const struct replay *r, bool reverse)
 {
 	if (reverse && !strcmp(r->f->machine.type, "microvm"))
-		util_note("replay: machine microvm: replay forwards only; reverse-continue hangs "
-			  "QEMU 7.2 on microvm");
+		util_note("replay: machine microvm: reverse execution is supported on pc and q35 "
+			  "only (it has hung QEMU 7.2 on microvm)");
 }
 
 static char *replay_want_console(const struct replay *r, size_t *len)

@@ -85,7 +85,7 @@ const char *replay_record_refusal(const struct fixture *f, const char **warning)
 		       "in a writable disk";
 	if (!strcmp(f->machine.type, "microvm"))
 		*warning = "machine microvm: the recording replays forward, but reverse execution "
-			   "hangs QEMU 7.2 on microvm; use pc or q35 to step backwards";
+			   "is supported on pc and q35 only (it has hung QEMU 7.2 on microvm)";
 	else if (record_has_network(f))
 		*warning = "network traffic is not recorded (QEMU needs filter-replay): a replay "
 			   "may diverge once the guest receives packets";

@@ -6,7 +6,7 @@
  * directory (the bundle); `kiln replay` boots the same arguments with
  * rr=replay, so gdb sees the exact execution that failed and can run it
  * backwards. Record/replay needs TCG (icount), and reverse execution needs
- * machine pc or q35: on microvm QEMU 7.2 hangs in reverse-continue.
+ * machine pc or q35: on microvm QEMU 7.2 has hung in reverse-continue.
  * docs/replay.md says what else it costs.
  */
 #ifndef KILN_REPLAY_RECORD_H
