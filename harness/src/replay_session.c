@@ -36,6 +36,7 @@ struct session {
 	char *got; /* --no-gdb: the replay's console so far */
 	size_t got_len, got_cap;
 	int compare; /* replay_console_compare()'s last answer */
+	struct replay_console_cmp cmp;
 	pid_t gdb_pid;
 	int gdb_pidfd, gdb_out, gdb_log;
 	int gdb_status;
@@ -168,7 +169,6 @@ static void session_console_read(struct session *x)
 {
 	char buf[65536];
 	bool echo = x->s->mode == REPLAY_MODE_WAIT || x->s->mode == REPLAY_MODE_CONSOLE;
-	struct replay_console_cmp cmp;
 
 	for (;;) {
 		ssize_t n = read(x->vm->console_fd, buf, sizeof(buf));
@@ -187,7 +187,7 @@ static void session_console_read(struct session *x)
 		if (x->s->mode == REPLAY_MODE_CONSOLE) {
 			session_got_append(x, buf, (size_t)n);
 			x->compare = replay_console_compare(x->s->want, x->s->want_len, x->got,
-							    x->got_len, &cmp);
+							    x->got_len, &x->cmp);
 		}
 	}
 }
@@ -281,8 +281,8 @@ static void session_loop(struct session *x)
 static int session_console_verdict(struct session *x)
 {
 	const struct replay_session *s = x->s;
-	struct replay_console_cmp cmp;
-	int r = replay_console_compare(s->want, s->want_len, x->got, x->got_len, &cmp);
+	struct replay_console_cmp *cmp = &x->cmp;
+	int r = replay_console_compare(s->want, s->want_len, x->got, x->got_len, cmp);
 
 	if (r > 0) {
 		util_note("replay: console reproduced: the run's %zu bytes came back identical "
@@ -293,7 +293,7 @@ static int session_console_verdict(struct session *x)
 	if (r < 0)
 		util_err("replay: console diverged from the run's at byte %zu (line %zu); "
 			 "compare console.log with %s/console.log",
-			 cmp.offset, cmp.line, s->out_dir);
+			 cmp->offset, cmp->line, s->out_dir);
 	else
 		util_err(
 			"replay: the replay printed %zu of the run's %zu console bytes, all equal, "
@@ -395,8 +395,12 @@ static int session_start_qemu(struct session *x)
 
 int replay_session_run(const struct replay_session *s)
 {
-	struct session x = {
-		.s = s, .console_log = -1, .gdb_pidfd = -1, .gdb_out = -1, .gdb_log = -1};
+	struct session x = {.s = s,
+			    .console_log = -1,
+			    .gdb_pidfd = -1,
+			    .gdb_out = -1,
+			    .gdb_log = -1,
+			    .cmp = REPLAY_CONSOLE_CMP_INIT};
 	int ret = REPLAY_EXIT_HARNESS;
 
 	session_install_signals();

@@ -60,15 +60,17 @@ int replay_main(int argc, char **argv);
 /* Run QEMU (and gdb) to the end; returns kiln replay's exit code. */
 int replay_session_run(const struct replay_session *s);
 
-/* How a replay's console compares with the run's. */
+/* How far a replay's console agrees with the run's. Start from
+ * REPLAY_CONSOLE_CMP_INIT and pass the same one to every call. */
 struct replay_console_cmp {
-	size_t offset; /* first differing byte, or bytes compared so far */
+	size_t offset; /* bytes that agree: the first differing byte, once found */
 	size_t line;   /* 1-based line of offset in the run's console */
 };
+#define REPLAY_CONSOLE_CMP_INIT ((struct replay_console_cmp){0, 1})
 
-/* Compare the run's console (want) with the replay's (got). Returns 1 when
- * got has all of want, 0 while got agrees but is shorter, -1 when they
- * differ at cmp->offset. */
+/* Compare the run's console (want) with the replay's so far (got), from
+ * where cmp says they agree. Returns 1 when got has all of want, 0 while
+ * got agrees but is shorter, -1 when they differ at cmp->offset. */
 int replay_console_compare(const char *want, size_t want_len, const char *got, size_t got_len,
 			   struct replay_console_cmp *cmp);
 

@@ -284,23 +284,45 @@ START_TEST(gdb_found_by_path_or_kiln_gdb)
 }
 END_TEST
 
+/* compare() with a fresh state, as for one whole console. */
+static int compare_once(const char *want, const char *got, size_t got_len,
+			struct replay_console_cmp *c)
+{
+	*c = REPLAY_CONSOLE_CMP_INIT;
+	return replay_console_compare(want, strlen(want), got, got_len, c);
+}
+
 START_TEST(console_compare_prefix_and_divergence)
 {
 	const char *run = "RUGO: boot ok\nMM: paging=on\nRUGO: panic\n";
+	const char *more = "RUGO: boot ok\nMM: paging=on\nRUGO: panic\nmore\n";
 	struct replay_console_cmp c;
 
-	ck_assert_int_eq(replay_console_compare(run, strlen(run), run, 5, &c), 0);
-	ck_assert_int_eq(replay_console_compare(run, strlen(run), run, strlen(run), &c), 1);
+	ck_assert_int_eq(compare_once(run, run, 5, &c), 0);
+	ck_assert_int_eq(compare_once(run, run, strlen(run), &c), 1);
 	ck_assert_uint_eq(c.offset, strlen(run));
 	/* More than the run printed (it was stopped): still reproduced. */
-	const char *more = "RUGO: boot ok\nMM: paging=on\nRUGO: panic\nmore\n";
-	ck_assert_int_eq(replay_console_compare(run, strlen(run), more, strlen(more), &c), 1);
-	ck_assert_int_eq(replay_console_compare(run, strlen(run), "RUGO: boot ok\nMM: paging=off",
-						28, &c),
-			 -1);
+	ck_assert_int_eq(compare_once(run, more, strlen(more), &c), 1);
+	ck_assert_int_eq(compare_once(run, "RUGO: boot ok\nMM: paging=off", 28, &c), -1);
 	ck_assert_uint_eq(c.offset, 26);
 	ck_assert_uint_eq(c.line, 2);
-	ck_assert_int_eq(replay_console_compare("", 0, "", 0, &c), 1);
+	ck_assert_int_eq(compare_once("", "", 0, &c), 1);
+}
+END_TEST
+
+/* Fed a piece at a time, the state carries over: the same answers. */
+START_TEST(console_compare_incremental)
+{
+	const char *run = "a\nbb\nccc\n", *got = "a\nbb\ncXc\n";
+	struct replay_console_cmp c = REPLAY_CONSOLE_CMP_INIT;
+
+	ck_assert_int_eq(replay_console_compare(run, strlen(run), got, 2, &c), 0);
+	ck_assert_uint_eq(c.offset, 2);
+	ck_assert_uint_eq(c.line, 2);
+	ck_assert_int_eq(replay_console_compare(run, strlen(run), got, 6, &c), 0);
+	ck_assert_int_eq(replay_console_compare(run, strlen(run), got, strlen(got), &c), -1);
+	ck_assert_uint_eq(c.offset, 6);
+	ck_assert_uint_eq(c.line, 3);
 }
 END_TEST
 
@@ -320,6 +342,7 @@ static Suite *replay_suite(void)
 	tcase_add_test(t, gdb_arch_by_qemu_binary);
 	tcase_add_test(t, gdb_found_by_path_or_kiln_gdb);
 	tcase_add_test(t, console_compare_prefix_and_divergence);
+	tcase_add_test(t, console_compare_incremental);
 	suite_add_tcase(s, t);
 	return s;
 }
