@@ -87,7 +87,7 @@ UNIT_BINS := $(UNIT_SRCS:harness/tests/unit/%.c=$(BUILD)/tests/%)
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
-$(BUILD)/tests/%: harness/tests/unit/%.c $(KILN_ASAN_OBJS)
+$(BUILD)/tests/%: harness/tests/unit/%.c harness/tests/unit/check_main.h $(KILN_ASAN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(KILN_CFLAGS) $(CHECK_CFLAGS) -O1 $(SAN_FLAGS) $(KILN_LDFLAGS) -Iharness/tests/unit \
 		-o $@ $< $(KILN_ASAN_OBJS) $(TEST_EXTRA) $(CHECK_LIBS) $(KILN_LIBS) $(SAN_LINK)

@@ -23,6 +23,7 @@
 #include "kiln/backend.h"
 #include "kiln/outcome.h"
 #include "kiln/replay.h"
+#include "kiln/sigwake.h"
 #include "kiln/util.h"
 
 #define SESSION_QMP_MS 5000
@@ -44,35 +45,14 @@ struct session {
 	bool timed_out;
 };
 
-static int session_sigpipe[2] = {-1, -1};
-static volatile sig_atomic_t session_last_signal;
-
-static void session_on_signal(int sig)
-{
-	int saved = errno;
-
-	session_last_signal = sig;
-	if (write(session_sigpipe[1], "x", 1) < 0) {
-		/* full: a wakeup is pending */
-	}
-	errno = saved;
-}
-
 static void session_install_signals(void)
 {
-	struct sigaction sa = {0};
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
 
-	if (pipe2(session_sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		abort();
 	/* Caught, not ignored: gdb, which shares the terminal, must still get
 	 * Ctrl-C (exec resets caught signals, not ignored ones). */
-	sa.sa_handler = session_on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	if (sigwake_install(sigs, 3) < 0)
+		abort();
 }
 
 static void session_child_exec(char **argv, int out_fd, pid_t parent)
@@ -245,7 +225,7 @@ static void session_loop(struct session *x)
 		struct pollfd fds[8];
 		size_t n = 0, nvm;
 
-		fds[n++] = (struct pollfd){session_sigpipe[0], POLLIN, 0};
+		fds[n++] = (struct pollfd){sigwake_fd(), POLLIN, 0};
 		if (x->vm->console_fd >= 0)
 			fds[n++] = (struct pollfd){x->vm->console_fd, POLLIN, 0};
 		if (x->gdb_pidfd >= 0)
@@ -259,12 +239,10 @@ static void session_loop(struct session *x)
 		if (poll(fds, n + nvm, wait) < 0 && errno != EINTR)
 			break;
 		if (fds[0].revents) {
-			char drain[64];
-			while (read(session_sigpipe[0], drain, sizeof(drain)) > 0)
-				;
+			sigwake_drain();
 			/* Ctrl-C belongs to gdb while it runs in the foreground. */
-			if (session_last_signal != SIGINT || x->s->mode != REPLAY_MODE_GDB)
-				x->signal = session_last_signal;
+			if (sigwake_stop_signal() != SIGINT || x->s->mode != REPLAY_MODE_GDB)
+				x->signal = sigwake_stop_signal();
 		}
 		if (x->vm->console_fd >= 0)
 			session_console_read(x);

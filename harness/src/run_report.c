@@ -60,12 +60,16 @@ static json_t *run_report_cases(json_t *records)
 		}
 		json_t *diags = json_object_get(rec, "diagnostics");
 		/* s:o takes the reference: a borrowed one is increfed first. */
-		json_array_append_new(json_object_get(entry, "attempts"),
-				      json_pack("{s:s, s:s, s:s, s:O, s:o}", "dir", rec_str(rec, "dir"),
-						"outcome", rec_str(rec, "outcome"), "class",
-						rec_str(rec, "class"), "duration_ms",
-						json_object_get(rec, "duration_ms"), "diagnostics",
-						diags ? json_incref(diags) : json_array()));
+		json_t *attempt = json_pack("{s:s, s:s, s:s, s:O, s:o}", "dir", rec_str(rec, "dir"),
+					    "outcome", rec_str(rec, "outcome"), "class",
+					    rec_str(rec, "class"), "duration_ms",
+					    json_object_get(rec, "duration_ms"), "diagnostics",
+					    diags ? json_incref(diags) : json_array());
+		/* --record-failures: whether the failure reproduced under record. */
+		json_t *rf = json_object_get(rec, "record_failures");
+		if (rf)
+			json_object_set(attempt, "record_failures", rf);
+		json_array_append_new(json_object_get(entry, "attempts"), attempt);
 	}
 	json_array_foreach(cases, i, rec) {
 		long long runs = json_integer_value(json_object_get(rec, "runs"));

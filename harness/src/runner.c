@@ -27,6 +27,7 @@
 #include "kiln/outcome.h"
 #include "kiln/replay_record.h"
 #include "kiln/run_report.h"
+#include "kiln/sigwake.h"
 #include "kiln/util.h"
 
 /* On top of the fixture's timeout: start (10 s), capsule (2 s), stop (1 s). */
@@ -75,34 +76,12 @@ struct runner {
 	int64_t started;
 };
 
-static int runner_sigpipe[2] = {-1, -1};
-static volatile sig_atomic_t runner_stop_signal;
-
-static void runner_on_signal(int sig)
-{
-	int saved = errno;
-
-	if (sig != SIGCHLD)
-		runner_stop_signal = sig;
-	if (write(runner_sigpipe[1], "x", 1) < 0) {
-		/* pipe full: a wakeup is pending anyway */
-	}
-	errno = saved;
-}
-
 static void runner_install_signals(void)
 {
-	struct sigaction sa = {0};
+	static const int sigs[] = {SIGCHLD, SIGINT, SIGTERM};
 
-	if (pipe2(runner_sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
+	if (sigwake_install(sigs, 3) < 0)
 		abort();
-	sa.sa_handler = runner_on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGCHLD, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 static void usage(void)
@@ -229,19 +208,10 @@ static void runner_print_line(struct runner *r, const json_t *rec)
 	free(diags);
 }
 
-static void worker_on_signal(int sig)
-{
-	(void)sig;
-	if (write(runner_sigpipe[1], "x", 1) < 0) {
-		/* already signalled */
-	}
-}
-
 /* The worker: run one case and leave. Never returns. */
 static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
 {
 	struct case_opts co = {0};
-	struct sigaction sa = {0};
 	const struct fixture *f = r->fixtures.items[j->fixture];
 
 	/* If the runner dies (even by SIGKILL), the worker is told to stop,
@@ -249,24 +219,15 @@ static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)
 		_exit(OUTCOME_HARNESS_ERROR);
-	/* A fresh pipe: the parent's stays the parent's. */
-	close(runner_sigpipe[0]);
-	close(runner_sigpipe[1]);
-	if (pipe2(runner_sigpipe, O_CLOEXEC | O_NONBLOCK) < 0)
-		_exit(7);
-	sa.sa_handler = worker_on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* Its own pipe, for SIGINT and SIGTERM; a stop that came before (the
+	 * runner's handler, inherited by fork) makes it readable at once. */
 	signal(SIGCHLD, SIG_DFL);
-	/* A stop that came before this handler (the runner's handler, inherited
-	 * by fork, only set the flag): stop now, not at the hard bound. */
-	if (runner_stop_signal)
-		worker_on_signal(runner_stop_signal);
+	if (sigwake_install((const int[]){SIGINT, SIGTERM}, 2) < 0)
+		_exit(7);
 	co.ops = r->backend.ops;
 	co.connect_uri = r->backend.conns[j->conn].uri;
 	co.accel = strcmp(f->machine.accel, "auto") ? f->machine.accel : r->accel_for_auto;
-	co.stop_fd = runner_sigpipe[0];
+	co.stop_fd = sigwake_fd();
 	co.attempt = j->attempt;
 	enum outcome o = replay_record_case_run(f, j->case_dir, &co, r->o.record);
 	_exit(outcome_exit_code(o));
@@ -417,20 +378,17 @@ static void runner_loop(struct runner *r)
 	while (r->n_running > 0 || (runner_has_work(r) && !r->interrupted)) {
 		/* Checked before any job starts: a signal that came during
 		 * start-up starts nothing. */
-		if (runner_stop_signal && !r->interrupted) {
+		if (sigwake_stop_signal() && !r->interrupted) {
 			r->interrupted = true;
 			runner_forward_stop(r);
 			continue;
 		}
 		runner_start_jobs(r);
 		runner_progress(r);
-		struct pollfd p = {runner_sigpipe[0], POLLIN, 0};
+		struct pollfd p = {sigwake_fd(), POLLIN, 0};
 		int64_t wait = runner_next_wakeup(r) - util_now_ms();
-		if (poll(&p, 1, wait > 0 ? (int)wait : 0) > 0) {
-			char drain[64];
-			while (read(runner_sigpipe[0], drain, sizeof(drain)) > 0)
-				;
-		}
+		if (poll(&p, 1, wait > 0 ? (int)wait : 0) > 0)
+			sigwake_drain();
 		runner_reap(r);
 		runner_enforce_bounds(r);
 	}
@@ -460,7 +418,7 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 		worst = outcome_worst(worst, o == OUTCOME_COUNT ? OUTCOME_HARNESS_ERROR : o);
 		passed += o == OUTCOME_PASS;
 	}
-	int code = r->interrupted && runner_stop_signal ? KILN_EXIT_INTERRUPTED : outcome_exit_code(worst);
+	int code = r->interrupted && sigwake_stop_signal() ? KILN_EXIT_INTERRUPTED : outcome_exit_code(worst);
 	struct run_facts facts = {r->run_id, r->run_dir, r->o.reports_root, r->backend.ops->name,
 				  r->accel_note[0] ? r->accel_note : NULL,
 				  (long long)(util_now_ms() - r->started), r->interrupted, code, argv_json};

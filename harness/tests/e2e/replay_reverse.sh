@@ -205,8 +205,11 @@ EOF
 	"$KILN" run --record-failures --reports "$tmp/again" "$fixture" >"$tmp/again.out" 2>&1
 	again=$(case_dir "$tmp/again")
 	if json_check "$again" 'c["record_failures"]["reproduced"] and c["record_failures"]["bundle_kept"]' &&
-		[ -s "$again/record/rr-log.bin" ] && grep -q "the failure came back in record mode" "$tmp/again.out"; then
-		ok "--record-failures recorded the failure again and kept the bundle"
+		[ -s "$again/record/rr-log.bin" ] && grep -q "the failure came back in record mode" "$tmp/again.out" &&
+		python3 -c 'import json, sys; r = json.load(open(sys.argv[1]))
+sys.exit(0 if r["cases"][0]["attempts"][0]["record_failures"]["reproduced"] else 1)' \
+			"$tmp/again/latest/report.json"; then
+		ok "--record-failures recorded the failure again, kept the bundle, and report.json says so"
 	else
 		fail_with "$tmp/again.out" "--record-failures: no reproduced recording in $again:"
 	fi

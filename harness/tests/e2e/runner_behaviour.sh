@@ -232,7 +232,9 @@ echo "runner_behaviour: latest: a symlink to the newest run, replaced by the nex
 first=$(readlink "$tmp/latest/latest")
 "$KILN" run --reports "$tmp/latest" "$tmp/mixed/pass_running_exit.json" >/dev/null 2>&1
 second=$(readlink "$tmp/latest/latest")
-newest=$(cd "$tmp/latest" && ls -d 2*/ | sort | tail -1)
+# Two runs in the same second are named <stamp> and <stamp>-2, which sort
+# the wrong way round: the newest is the one run directory that is not first.
+newest=$(cd "$tmp/latest" && ls -d 2*/ | grep -vxF "$first/")
 if [ -z "$first" ] || [ "$first" = "$second" ] || [ "$second/" != "$newest" ] ||
 	[ ! -f "$tmp/latest/latest/report.json" ]; then
 	fail "latest: '$first' then '$second', newest run dir '$newest'"

@@ -8,6 +8,8 @@
 
 #include "kiln/console.h"
 
+#include "check_main.h"
+
 static struct pattern literal(const char *text)
 {
 	return (struct pattern){.text = (char *)text, .is_regex = false};
@@ -460,11 +462,5 @@ static Suite *console_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(console_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(console_suite());
 }

@@ -8,6 +8,8 @@
 
 #include "kiln/diag_prefilter.h"
 
+#include "check_main.h"
+
 /* The leftmost start of any literal at or after from, by brute force. */
 static size_t naive_find(const char *const *lits, size_t n, const char *buf, size_t len,
 			 size_t from)
@@ -109,11 +111,5 @@ static Suite *prefilter_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(prefilter_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(prefilter_suite());
 }

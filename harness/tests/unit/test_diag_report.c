@@ -10,6 +10,8 @@
 
 #include "kiln/diag.h"
 
+#include "check_main.h"
+
 static char *console(const char *text)
 {
 	struct diag_set *set = diag_set_new();
@@ -184,11 +186,5 @@ static Suite *report_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(report_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(report_suite());
 }

@@ -15,6 +15,8 @@
 #include "kiln/diag_rule.h"
 #include "kiln/util.h"
 
+#include "check_main.h"
+
 static const struct diag_table *tables[] = {&diag_table_ld, &diag_table_qemu, &diag_table_console};
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -178,11 +180,5 @@ static Suite *rules_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(rules_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(rules_suite());
 }

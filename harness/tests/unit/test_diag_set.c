@@ -13,6 +13,8 @@
 
 #include "kiln/diag.h"
 
+#include "check_main.h"
+
 static char *scan(enum diag_source from, const char *text)
 {
 	struct diag_set *set = diag_set_new();
@@ -358,11 +360,5 @@ static Suite *set_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(set_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(set_suite());
 }

@@ -9,6 +9,8 @@
 
 #include "kiln/diag_rule.h"
 
+#include "check_main.h"
+
 static struct diag_capture caps[DIAG_CAPS_MAX];
 
 static int match(const char *tpl, const char *line, unsigned strips)
@@ -166,11 +168,5 @@ static Suite *template_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(template_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(template_suite());
 }

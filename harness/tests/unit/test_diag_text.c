@@ -9,6 +9,8 @@
 #include "kiln/diag_rule.h"
 #include "kiln/diag_text.h"
 
+#include "check_main.h"
+
 static char out[DIAG_SUBJECT_MAX + 1];
 
 static const char *norm(const char *in, unsigned strips)
@@ -120,11 +122,5 @@ static Suite *text_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(text_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(text_suite());
 }

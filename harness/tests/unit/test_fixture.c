@@ -16,6 +16,8 @@
 
 #include "kiln/fixture.h"
 
+#include "check_main.h"
+
 static char tmp_root[256];
 static char area_dir[300];
 
@@ -596,11 +598,5 @@ static Suite *fixture_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(fixture_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(fixture_suite());
 }

@@ -8,6 +8,8 @@
 
 #include "kiln/jsonpos.h"
 
+#include "check_main.h"
+
 static void assert_pos(const struct jsonpos *idx, const char *pointer, int line, int column)
 {
 	int l = -1, c = -1;
@@ -149,11 +151,5 @@ static Suite *jsonpos_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(jsonpos_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(jsonpos_suite());
 }

@@ -20,6 +20,8 @@
 #include "kiln/outcome.h"
 #include "kiln/util.h"
 
+#include "check_main.h"
+
 static char err_path[64];
 
 /* Send this process's stderr to a fresh file. */
@@ -284,11 +286,5 @@ static Suite *select_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(select_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(select_suite());
 }

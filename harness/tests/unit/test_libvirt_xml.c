@@ -30,6 +30,8 @@ int main(void)
 #include "kiln/backend_libvirt.h"
 #include "kiln/util.h"
 
+#include "check_main.h"
+
 static char tmp_root[256];
 
 static void tmp_setup(void)
@@ -304,12 +306,6 @@ static Suite *libvirt_xml_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(libvirt_xml_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(libvirt_xml_suite());
 }
 #endif

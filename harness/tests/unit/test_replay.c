@@ -20,6 +20,8 @@
 #include "kiln/replay_recipe.h"
 #include "kiln/replay_record.h"
 
+#include "check_main.h"
+
 static char tmp_root[256];
 
 static void tmp_setup(void)
@@ -349,11 +351,5 @@ static Suite *replay_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(replay_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(replay_suite());
 }

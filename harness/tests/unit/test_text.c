@@ -13,6 +13,8 @@
 
 #include "kiln/text.h"
 
+#include "check_main.h"
+
 #define FFFD "\xEF\xBF\xBD"
 
 /* Decode one UTF-8 character strictly (no overlongs, no surrogates, at most
@@ -272,11 +274,5 @@ static Suite *text_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(text_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_main_run(text_suite());
 }
