@@ -42,9 +42,10 @@ table = {}  # name -> "file:line"
 for path in sorted(glob.glob(os.path.join(root, "guest/kernel/*.c"))):
     with open(path, errors="replace") as f:
         for i, line in enumerate(f, 1):
-            m = re.match(r"\s*\[\s*SYS_([A-Za-z0-9_]+)\s*\]\s*=?\s*&?[A-Za-z_]", line)
-            if m and m.group(1) not in table:
-                table[m.group(1)] = "%s:%d" % (rel(path), i)
+            # Every entry on the line: a formatter may pack several.
+            for m in re.finditer(r"\[\s*SYS_([A-Za-z0-9_]+)\s*\]\s*=?\s*&?[A-Za-z_]", line):
+                if m.group(1) not in table:
+                    table[m.group(1)] = "%s:%d" % (rel(path), i)
 if not table:
     print("skip: the kernel has no syscall table yet (no [SYS_name] = handler in guest/kernel/*.c)")
     sys.exit(77)

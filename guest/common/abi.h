@@ -7,47 +7,47 @@
 #ifndef RUGO_ABI_H
 #define RUGO_ABI_H
 
-#define SYS_debug_write 0  // (buf, len) -> len
-#define SYS_thread_spawn 1 // (entry, stack_top, arg) -> tid
-#define SYS_thread_exit 2  // (code) -> does not return
-#define SYS_yield 3        // () -> 0
-#define SYS_vm_map 4       // (addr, len, prot) -> addr
-#define SYS_vm_unmap 5     // (addr, len) -> 0
-#define SYS_shm_create 6   // (len) -> handle
-#define SYS_shm_map 7      // (handle, addr, prot) -> addr
-#define SYS_ipc_send 8     // (handle, buf, len) -> 0
-#define SYS_ipc_recv 9     // (handle, buf, cap) -> len
-#define SYS_time_now 10    // () -> nanoseconds since boot
-#define SYS_stats 11       // (buf, cap) -> len of a JSON object
-#define SYS_ipc_create 12  // () -> handle of a new endpoint
+#define SYS_debug_write 0   // (buf, len) -> len
+#define SYS_thread_spawn 1  // (entry, stack_top, arg) -> tid
+#define SYS_thread_exit 2   // (code) -> does not return
+#define SYS_yield 3	    // () -> 0
+#define SYS_vm_map 4	    // (addr, len, prot) -> addr
+#define SYS_vm_unmap 5	    // (addr, len) -> 0
+#define SYS_shm_create 6    // (len) -> handle
+#define SYS_shm_map 7	    // (handle, addr, prot) -> addr
+#define SYS_ipc_send 8	    // (handle, buf, len) -> 0
+#define SYS_ipc_recv 9	    // (handle, buf, cap) -> len
+#define SYS_time_now 10	    // () -> nanoseconds since boot
+#define SYS_stats 11	    // (buf, cap) -> len of a JSON object
+#define SYS_ipc_create 12   // () -> handle of a new endpoint
 #define SYS_svc_register 13 // (name, handle) -> 0
-#define SYS_svc_lookup 14  // (name) -> handle
-#define SYS_getpid 15      // () -> pid
+#define SYS_svc_lookup 14   // (name) -> handle
+#define SYS_getpid 15	    // () -> pid
 #define SYS_COUNT 16
 
-#define ERR_NOSYS (-1)     // unknown call number
-#define ERR_FAULT (-2)     // a pointer argument is not valid user memory
-#define ERR_INVAL (-3)     // a bad argument (alignment, range, length, flags)
-#define ERR_NOMEM (-4)     // out of memory or address space
+#define ERR_NOSYS (-1)	   // unknown call number
+#define ERR_FAULT (-2)	   // a pointer argument is not valid user memory
+#define ERR_INVAL (-3)	   // a bad argument (alignment, range, length, flags)
+#define ERR_NOMEM (-4)	   // out of memory or address space
 #define ERR_BADHANDLE (-5) // not a handle of this process, or the wrong kind
-#define ERR_FULL (-6)      // a queue or table is full
+#define ERR_FULL (-6)	   // a queue or table is full
 #define ERR_NOTFOUND (-7)  // no service of that name
-#define ERR_EXISTS (-8)    // the name is already registered
+#define ERR_EXISTS (-8)	   // the name is already registered
 #define ERR_NOSPACE (-9)   // the output buffer is too small
 
 #define VM_WRITE 0x1 // prot: writable (mappings are always readable)
 #define VM_EXEC 0x2  // prot: executable
 
 #define DEBUG_WRITE_MAX 4096 // bytes per debug_write
-#define IPC_MSG_MAX 256      // bytes per message
+#define IPC_MSG_MAX 256	     // bytes per message
 #define IPC_QUEUE_LEN 16     // messages queued per endpoint
 #define SHM_MAX_LEN (64 * 1024)
 #define VM_MAP_MAX_LEN (1024 * 1024) // bytes per vm_map call
-#define SVC_NAME_MAX 32      // including the NUL
+#define SVC_NAME_MAX 32		     // including the NUL
 
-#define USER_IMAGE_BASE 0x40000000UL // programs are linked here
-#define USER_STACK_TOP 0x80000000UL  // the first thread's stack ends here
-#define USER_MMAP_BASE 0x100000000UL // vm_map(0, ...) allocates from here
+#define USER_IMAGE_BASE 0x40000000UL  // programs are linked here
+#define USER_STACK_TOP 0x80000000UL   // the first thread's stack ends here
+#define USER_MMAP_BASE 0x100000000UL  // vm_map(0, ...) allocates from here
 #define USER_SPACE_TOP 0x8000000000UL // 512 GiB: user space is [1 GiB, this)
 
 #endif

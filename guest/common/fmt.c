@@ -38,8 +38,7 @@ static uint64 fmt_arg(va_list *ap, const struct fmt_spec *spec, bool is_signed)
 }
 
 // Format one conversion c; *ap advances. Returns the byte count written.
-static int fmt_conv(fmt_put_fn put, void *arg, char c, va_list *ap,
-		    struct fmt_spec *spec)
+static int fmt_conv(fmt_put_fn put, void *arg, char c, va_list *ap, struct fmt_spec *spec)
 {
 	const char *s;
 	int64 sv;
@@ -48,16 +47,12 @@ static int fmt_conv(fmt_put_fn put, void *arg, char c, va_list *ap,
 	case 'd':
 		sv = (int64)fmt_arg(ap, spec, true);
 		return fmt_number(put, arg, sv < 0 ? -(uint64)sv : (uint64)sv, 10, sv < 0, spec);
-	case 'u':
-		return fmt_number(put, arg, fmt_arg(ap, spec, false), 10, false, spec);
-	case 'x':
-		return fmt_number(put, arg, fmt_arg(ap, spec, false), 16, false, spec);
+	case 'u': return fmt_number(put, arg, fmt_arg(ap, spec, false), 10, false, spec);
+	case 'x': return fmt_number(put, arg, fmt_arg(ap, spec, false), 16, false, spec);
 	case 'p':
 		put('0', arg), put('x', arg);
 		return 2 + fmt_number(put, arg, (uintptr)va_arg(*ap, void *), 16, false, spec);
-	case 'c':
-		put((char)va_arg(*ap, int), arg);
-		return 1;
+	case 'c': put((char)va_arg(*ap, int), arg); return 1;
 	case 's':
 		s = va_arg(*ap, const char *);
 		for (s = s ? s : "(null)"; *s; s++, n++)
@@ -75,7 +70,7 @@ int fmt_vformat(fmt_put_fn put, void *arg, const char *fmt, va_list ap)
 	int n = 0;
 	va_copy(cur, ap);
 	for (; *fmt; fmt++) {
-		struct fmt_spec spec = { 0, false, 0 };
+		struct fmt_spec spec = {0, false, 0};
 		if (*fmt != '%') {
 			put(*fmt, arg), n++;
 			continue;
@@ -109,7 +104,7 @@ static void fmt_buf_put(char c, void *arg)
 
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 {
-	struct fmt_buf b = { buf, size, 0 };
+	struct fmt_buf b = {buf, size, 0};
 	va_list ap;
 	va_start(ap, fmt);
 	fmt_vformat(fmt_buf_put, &b, fmt, ap);

@@ -27,16 +27,15 @@ void kvprintf(const char *fmt, va_list ap);
 void console_panic(void);
 
 // panic.c: the codes are listed in docs/guest.md.
-#define PANIC_TEST 0x1         // rugo.test=panic asked for it
+#define PANIC_TEST 0x1	       // rugo.test=panic asked for it
 #define PANIC_UNKNOWN_TEST 0x2 // rugo.test= names no scenario
 #define PANIC_BAD_BOOT 0x3     // not entered by a Multiboot loader
 #define PANIC_SCENARIO 0x4     // a scenario found a broken invariant
 #define PANIC_NO_MEMORY 0x5    // no memory map, or memory ran out at boot
-#define PANIC_VM 0x6           // page table invariant broken
-#define PANIC_LOCK 0x7         // lock or scheduler invariant broken
+#define PANIC_VM 0x6	       // page table invariant broken
+#define PANIC_LOCK 0x7	       // lock or scheduler invariant broken
 #define PANIC_TRAP_BASE 0x100  // + vector: a fatal CPU exception in the kernel
-void panic(uint32 code, const char *fmt, ...)
-	__attribute__((noreturn, format(printf, 2, 3)));
+void panic(uint32 code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void qemu_exit(uint8 value) __attribute__((noreturn));
 void halt_ok(void) __attribute__((noreturn));
 #define QEMU_EXIT_OK 0x10   // QEMU exits with 0x10 * 2 + 1 = 33
@@ -88,8 +87,7 @@ void timer_sleep(uint64 n);
 // thread.c
 void thread_init(void);
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
-struct thread *thread_create_user(struct proc *p, uint64 entry, uint64 ustack,
-				  uint64 arg);
+struct thread *thread_create_user(struct proc *p, uint64 entry, uint64 ustack, uint64 arg);
 void thread_wake_proc(struct proc *p);
 const char *thread_guard_owner(uint64 addr);
 int thread_count(void);

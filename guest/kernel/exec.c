@@ -27,10 +27,10 @@ static const struct user_program *exec_find(const char *name)
 // Is the ELF header one we can load from an image of size bytes?
 static bool exec_header_ok(const struct elf64_ehdr *eh, uint64 size)
 {
-	return size >= sizeof(*eh) && eh->magic == ELF_MAGIC &&
-	       eh->ident[0] == ELFCLASS64 && eh->type == ET_EXEC &&
-	       eh->machine == EM_X86_64 && eh->phentsize == sizeof(struct elf64_phdr) &&
-	       eh->phoff <= size && eh->phnum <= (size - eh->phoff) / sizeof(struct elf64_phdr);
+	return size >= sizeof(*eh) && eh->magic == ELF_MAGIC && eh->ident[0] == ELFCLASS64 &&
+	       eh->type == ET_EXEC && eh->machine == EM_X86_64 &&
+	       eh->phentsize == sizeof(struct elf64_phdr) && eh->phoff <= size &&
+	       eh->phnum <= (size - eh->phoff) / sizeof(struct elf64_phdr);
 }
 
 // Map and fill one PT_LOAD segment. Segments must not share pages.

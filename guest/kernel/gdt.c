@@ -45,16 +45,17 @@ void gdt_init(void)
 	struct {
 		uint16 limit;
 		uint64 base;
-	} __attribute__((packed)) desc = { sizeof(gdt) - 1, (uintptr)gdt };
+	} __attribute__((packed)) desc = {sizeof(gdt) - 1, (uintptr)gdt};
 
 	tss.ist[0] = (uintptr)df_stack + DF_STACK_SIZE;
 	tss.iomap_base = sizeof(tss); // no I/O bitmap: ring 3 gets no ports
 	gdt_set_tss((uintptr)&tss, sizeof(tss) - 1);
 	__asm__ volatile("lgdt %0" : : "m"(desc));
 	__asm__ volatile("pushq %0; leaq 1f(%%rip), %%rax; pushq %%rax; lretq; 1:"
-			 : : "i"(SEG_KCODE) : "rax", "memory");
-	__asm__ volatile("movw %w0, %%ds; movw %w0, %%es; movw %w0, %%ss"
-			 : : "r"(SEG_KDATA));
+			 :
+			 : "i"(SEG_KCODE)
+			 : "rax", "memory");
+	__asm__ volatile("movw %w0, %%ds; movw %w0, %%es; movw %w0, %%ss" : : "r"(SEG_KDATA));
 	__asm__ volatile("ltr %w0" : : "r"(SEG_TSS));
 }
 

@@ -20,7 +20,7 @@ struct message {
 };
 
 struct endpoint {
-	int refs; // 0: free slot
+	int refs;	 // 0: free slot
 	int head, count; // ring of queued messages
 	struct message queue[IPC_QUEUE_LEN];
 };
@@ -185,7 +185,7 @@ int64 sys_svc_register(const uint64 *arg)
 int64 sys_svc_lookup(const uint64 *arg)
 {
 	char name[SVC_NAME_MAX];
-	struct service found = { .kind = H_NONE };
+	struct service found = {.kind = H_NONE};
 	int err = svc_name_in(name, arg[0]);
 
 	if (err < 0)

@@ -19,7 +19,7 @@ static struct {
 	struct run *free;
 	uint64 nfree, ntotal;
 	uint64 ram_top; // end of the highest usable RAM we map
-} kmem = { .lock = SPINLOCK_INIT("kmem") };
+} kmem = {.lock = SPINLOCK_INIT("kmem")};
 
 #define MAX_RESERVED 8
 static struct {

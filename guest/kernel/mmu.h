@@ -8,13 +8,13 @@
 typedef uint64 pte_t;
 typedef pte_t *pagetable_t; // one 4 KiB table of 512 entries, any level
 
-#define PTE_P (1ULL << 0)   // present
-#define PTE_W (1ULL << 1)   // writable
-#define PTE_U (1ULL << 2)   // user accessible
-#define PTE_PS (1ULL << 7)  // 2 MiB page (in a page directory entry)
+#define PTE_P (1ULL << 0)      // present
+#define PTE_W (1ULL << 1)      // writable
+#define PTE_U (1ULL << 2)      // user accessible
+#define PTE_PS (1ULL << 7)     // 2 MiB page (in a page directory entry)
 #define PTE_SHARED (1ULL << 9) // software bit: frame owned by a shm object
-#define PTE_NX (1ULL << 63) // no execute (EFER.NXE is set by boot.S)
-#define PTE_ADDR(pte) ((pte) & 0x000ffffffffff000ULL)
+#define PTE_NX (1ULL << 63)    // no execute (EFER.NXE is set by boot.S)
+#define PTE_ADDR(pte) ((pte)&0x000ffffffffff000ULL)
 #define PTE_FLAGS(pte) ((pte) & ~0x000ffffffffff000ULL)
 
 // Index of va in the table at level (3 = PML4, 0 = page table).

@@ -23,7 +23,7 @@ void pic_init(void)
 	outb(PIC2_DATA, 2);
 	outb(PIC1_DATA, 0x01); // ICW4: 8086 mode
 	outb(PIC2_DATA, 0x01);
-	outb(PIC1_DATA, (uint8)~(1 << IRQ_TIMER));
+	outb(PIC1_DATA, (uint8) ~(1 << IRQ_TIMER));
 	outb(PIC2_DATA, 0xff);
 }
 

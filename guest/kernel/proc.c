@@ -50,8 +50,8 @@ static int proc_load(struct proc *p, const char *name, uint64 *entry)
 	int err = exec_load(p->pml4, name, entry);
 	if (err < 0)
 		return err;
-	if (uvm_alloc(p->pml4, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
-		      PTE_W | PTE_NX) < 0)
+	if (uvm_alloc(p->pml4, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, PTE_W | PTE_NX) <
+	    0)
 		return ERR_NOMEM;
 	return 0;
 }
@@ -164,12 +164,11 @@ void proc_user_fault(struct trapframe *tf)
 {
 	struct proc *p = myproc();
 	if (tf->vector == T_PAGE_FAULT)
-		kprintf("USER: killed pid=%d reason=%s addr=0x%lx\n", p->pid,
-			trap_name(tf->vector), read_cr2());
+		kprintf("USER: killed pid=%d reason=%s addr=0x%lx\n", p->pid, trap_name(tf->vector),
+			read_cr2());
 	else
 		kprintf("USER: killed pid=%d reason=%s\n", p->pid, trap_name(tf->vector));
-	kprintf("user: pid %d (%s) rip=%p err=0x%lx\n", p->pid, p->name,
-		(void *)tf->rip, tf->err);
+	kprintf("user: pid %d (%s) rip=%p err=0x%lx\n", p->pid, p->name, (void *)tf->rip, tf->err);
 	proc_kill(p);
 }
 
@@ -208,7 +207,7 @@ int handle_install(struct proc *p, enum handle_kind kind, void *obj)
 	acquire(&proc_lock);
 	for (int h = 0; h < NHANDLE; h++) {
 		if (p->handles[h].kind == H_NONE) {
-			p->handles[h] = (struct handle){ kind, obj };
+			p->handles[h] = (struct handle){kind, obj};
 			release(&proc_lock);
 			return h;
 		}

@@ -22,20 +22,20 @@ struct thread {
 	enum thread_state state; // guarded by sched_lock
 	int tid;
 	char name[16];
-	uint64 ctx; // saved stack pointer (swtch)
-	uint8 *kstack; // lowest usable byte; the page below is a guard
-	void *chan; // what it sleeps on, when T_SLEEPING
+	uint64 ctx;	     // saved stack pointer (swtch)
+	uint8 *kstack;	     // lowest usable byte; the page below is a guard
+	void *chan;	     // what it sleeps on, when T_SLEEPING
 	struct thread *next; // run queue link
-	struct proc *proc; // NULL for a kernel thread
+	struct proc *proc;   // NULL for a kernel thread
 	void (*fn)(void *);
 	void *arg;
 };
 
 struct cpu {
-	int noff; // push_off depth
-	bool intena; // were interrupts on before the outermost push_off?
+	int noff;	       // push_off depth
+	bool intena;	       // were interrupts on before the outermost push_off?
 	struct thread *thread; // running thread, NULL in the scheduler
-	uint64 sched_ctx; // the scheduler's saved stack pointer
+	uint64 sched_ctx;      // the scheduler's saved stack pointer
 };
 
 extern struct cpu cpu;

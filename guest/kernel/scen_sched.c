@@ -93,7 +93,7 @@ void scen_lock(void)
 	last_owner = -1;
 	run_pair(counter_thread, (void *)0, (void *)1);
 	if (counter != done_by[0] + done_by[1])
-		panic(PANIC_SCENARIO, "lock: counter %lu != %lu + %lu", counter,
-		      done_by[0], done_by[1]);
+		panic(PANIC_SCENARIO, "lock: counter %lu != %lu + %lu", counter, done_by[0],
+		      done_by[1]);
 	kprintf("LOCK: counter ok\n");
 }

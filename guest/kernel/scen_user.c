@@ -59,14 +59,14 @@ void scen_user_fault(void)
 // ping_pong: two processes exchange messages: `PONG: ok`, `PING: ok`.
 void scen_ping_pong(void)
 {
-	static const char *const names[] = { "pong", "ping" };
+	static const char *const names[] = {"pong", "ping"};
 	run_programs(names, 2);
 }
 
 // shm: bulk data through a shared memory object: `SHM: checksum ok`.
 void scen_shm(void)
 {
-	static const char *const names[] = { "shmread", "shmwrite" };
+	static const char *const names[] = {"shmread", "shmwrite"};
 	run_programs(names, 2);
 }
 

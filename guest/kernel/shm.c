@@ -173,7 +173,7 @@ static int shm_map_into(struct proc *p, struct shm *s, uint64 va, uint64 flags)
 			return ERR_NOMEM;
 		}
 	}
-	*slot = (struct shm_mapping){ s, va, s->npages * PGSIZE };
+	*slot = (struct shm_mapping){s, va, s->npages * PGSIZE};
 	return 0;
 }
 

@@ -11,7 +11,10 @@ struct spinlock {
 	const char *name; // for panics
 };
 
-#define SPINLOCK_INIT(n) { 0, (n) }
+#define SPINLOCK_INIT(n) \
+	{                \
+		0, (n)   \
+	}
 
 void acquire(struct spinlock *lk);
 void release(struct spinlock *lk);

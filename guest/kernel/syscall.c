@@ -39,8 +39,8 @@ static int64 sys_debug_write(const uint64 *arg)
 static int64 sys_thread_spawn(const uint64 *arg)
 {
 	uint64 entry = arg[0], stack = arg[1];
-	if (entry < USER_BASE || entry >= USER_TOP || stack <= USER_BASE ||
-	    stack > USER_TOP || stack % 16)
+	if (entry < USER_BASE || entry >= USER_TOP || stack <= USER_BASE || stack > USER_TOP ||
+	    stack % 16)
 		return ERR_INVAL;
 	return proc_add_thread(myproc(), entry, stack, arg[2]);
 }
@@ -81,15 +81,17 @@ static int64 sys_stats(const uint64 *arg)
 	kalloc_stats(&nfree, &ntotal);
 	ipc_stats(&sent, &received);
 	int len = fmt_snprintf(json, sizeof(json),
-		"{\"pages_free\":%lu,\"pages_used\":%lu,\"procs\":%d,\"threads\":%d,"
-		"\"ipc_sent\":%lu,\"ipc_received\":%lu,\"syscalls\":%lu}",
-		nfree, ntotal - nfree, proc_count(), thread_count(), sent, received,
-		__atomic_load_n(&syscall_count, __ATOMIC_RELAXED));
+			       "{\"pages_free\":%lu,\"pages_used\":%lu,\"procs\":%d,\"threads\":%d,"
+			       "\"ipc_sent\":%lu,\"ipc_received\":%lu,\"syscalls\":%lu}",
+			       nfree, ntotal - nfree, proc_count(), thread_count(), sent, received,
+			       __atomic_load_n(&syscall_count, __ATOMIC_RELAXED));
 	if ((uint64)len > arg[1])
 		return ERR_NOSPACE;
 	return copyout(myproc()->pml4, arg[0], json, (uint64)len) < 0 ? ERR_FAULT : len;
 }
 
+// One entry per line, in number order, as docs/abi/syscall_v0.md lists them.
+// clang-format off
 static const syscall_fn syscalls[] = {
 	[SYS_debug_write] = sys_debug_write,
 	[SYS_thread_spawn] = sys_thread_spawn,
@@ -108,6 +110,7 @@ static const syscall_fn syscalls[] = {
 	[SYS_svc_lookup] = sys_svc_lookup,
 	[SYS_getpid] = sys_getpid,
 };
+// clang-format on
 
 _Static_assert(NELEM(syscalls) == SYS_COUNT, "syscall table and abi.h disagree");
 
@@ -116,7 +119,7 @@ _Static_assert(NELEM(syscalls) == SYS_COUNT, "syscall table and abi.h disagree")
 void syscall_dispatch(struct trapframe *tf)
 {
 	uint64 num = tf->rax;
-	uint64 arg[4] = { tf->rdi, tf->rsi, tf->rdx, tf->r10 };
+	uint64 arg[4] = {tf->rdi, tf->rsi, tf->rdx, tf->r10};
 
 	sti();
 	__atomic_fetch_add(&syscall_count, 1, __ATOMIC_RELAXED);

@@ -112,8 +112,7 @@ static void thread_build_context(struct thread *t, uint64 *top)
 
 // Claim a slot for a thread of proc p (NULL: kernel thread) that will run
 // fn(arg). Returns it with sched_lock held, or NULL (lock released).
-static struct thread *thread_new(const char *name, struct proc *p,
-				 void (*fn)(void *), void *arg)
+static struct thread *thread_new(const char *name, struct proc *p, void (*fn)(void *), void *arg)
 {
 	acquire(&sched_lock);
 	struct thread *t = thread_alloc();
@@ -151,8 +150,7 @@ static void thread_enter_user(void *tf)
 
 // Create a thread of process p that starts in ring 3 at entry with
 // rsp = ustack and rdi = arg, with interrupts on. Returns it or NULL.
-struct thread *thread_create_user(struct proc *p, uint64 entry, uint64 ustack,
-				  uint64 arg)
+struct thread *thread_create_user(struct proc *p, uint64 entry, uint64 ustack, uint64 arg)
 {
 	struct thread *t = thread_new(p->name, p, thread_enter_user, NULL);
 	if (t == NULL)

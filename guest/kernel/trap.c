@@ -23,22 +23,42 @@ extern uint64 trap_vectors[48];
 extern char vector128[];
 
 #define GATE_KERNEL 0x8E // present, DPL 0, interrupt gate (IF cleared)
-#define GATE_USER 0xEE // present, DPL 3: ring 3 may raise it with int n
+#define GATE_USER 0xEE	 // present, DPL 3: ring 3 may raise it with int n
 
 // Names of the 32 exception vectors (Intel SDM vol. 3, table 6-1).
 static const char *const exception_names[32] = {
-	[T_DIVIDE] = "divide_error", [1] = "debug", [2] = "nmi",
-	[T_BREAKPOINT] = "breakpoint", [4] = "overflow", [5] = "bound_range",
-	[T_INVALID_OPCODE] = "invalid_opcode", [7] = "device_not_available",
-	[T_DOUBLE_FAULT] = "double_fault", [9] = "coprocessor_segment_overrun",
-	[10] = "invalid_tss", [11] = "segment_not_present", [12] = "stack_fault",
-	[T_GPF] = "general_protection", [T_PAGE_FAULT] = "page_fault",
-	[15] = "reserved", [16] = "x87_fp_error", [17] = "alignment_check",
-	[18] = "machine_check", [19] = "simd_fp", [20] = "virtualization",
-	[21] = "control_protection", [22] = "reserved", [23] = "reserved",
-	[24] = "reserved", [25] = "reserved", [26] = "reserved", [27] = "reserved",
-	[28] = "hypervisor_injection", [29] = "vmm_communication",
-	[30] = "security", [31] = "reserved",
+	[T_DIVIDE] = "divide_error",
+	[1] = "debug",
+	[2] = "nmi",
+	[T_BREAKPOINT] = "breakpoint",
+	[4] = "overflow",
+	[5] = "bound_range",
+	[T_INVALID_OPCODE] = "invalid_opcode",
+	[7] = "device_not_available",
+	[T_DOUBLE_FAULT] = "double_fault",
+	[9] = "coprocessor_segment_overrun",
+	[10] = "invalid_tss",
+	[11] = "segment_not_present",
+	[12] = "stack_fault",
+	[T_GPF] = "general_protection",
+	[T_PAGE_FAULT] = "page_fault",
+	[15] = "reserved",
+	[16] = "x87_fp_error",
+	[17] = "alignment_check",
+	[18] = "machine_check",
+	[19] = "simd_fp",
+	[20] = "virtualization",
+	[21] = "control_protection",
+	[22] = "reserved",
+	[23] = "reserved",
+	[24] = "reserved",
+	[25] = "reserved",
+	[26] = "reserved",
+	[27] = "reserved",
+	[28] = "hypervisor_injection",
+	[29] = "vmm_communication",
+	[30] = "security",
+	[31] = "reserved",
 };
 
 // The name of an exception vector, for markers and kill reasons.
@@ -50,8 +70,11 @@ const char *trap_name(uint64 vector)
 static void idt_set(int vector, uint64 handler, uint8 type, uint8 ist)
 {
 	idt[vector] = (struct gate){
-		.off_lo = handler & 0xffff, .sel = SEG_KCODE, .ist = ist,
-		.type = type, .off_mid = (handler >> 16) & 0xffff,
+		.off_lo = handler & 0xffff,
+		.sel = SEG_KCODE,
+		.ist = ist,
+		.type = type,
+		.off_mid = (handler >> 16) & 0xffff,
 		.off_hi = handler >> 32,
 	};
 }
@@ -63,7 +86,7 @@ void idt_init(void)
 	struct {
 		uint16 limit;
 		uint64 base;
-	} __attribute__((packed)) desc = { sizeof(idt) - 1, (uintptr)idt };
+	} __attribute__((packed)) desc = {sizeof(idt) - 1, (uintptr)idt};
 
 	for (int v = 0; v < 48; v++)
 		idt_set(v, trap_vectors[v], GATE_KERNEL, 0);
@@ -76,8 +99,8 @@ void idt_init(void)
 // Print the non-marker detail line of a trap: where it happened.
 static void trap_print_frame(const struct trapframe *tf)
 {
-	kprintf("trap: rip=%p cs=0x%lx rflags=0x%lx rsp=%p err=0x%lx\n",
-		(void *)tf->rip, tf->cs, tf->rflags, (void *)tf->rsp, tf->err);
+	kprintf("trap: rip=%p cs=0x%lx rflags=0x%lx rsp=%p err=0x%lx\n", (void *)tf->rip, tf->cs,
+		tf->rflags, (void *)tf->rsp, tf->err);
 }
 
 // Say whether the double fault handler runs on its IST stack and, when the
@@ -105,8 +128,8 @@ static void trap_kernel_exception(struct trapframe *tf)
 	if (v == T_DOUBLE_FAULT)
 		trap_report_double_fault(tf);
 	trap_print_frame(tf);
-	panic(PANIC_TRAP_BASE + (uint32)v, "fatal trap %lu (%s) at rip=%p", v,
-	      trap_name(v), (void *)tf->rip);
+	panic(PANIC_TRAP_BASE + (uint32)v, "fatal trap %lu (%s) at rip=%p", v, trap_name(v),
+	      (void *)tf->rip);
 }
 
 // Entry from alltraps with interrupts off, on the kernel stack of the

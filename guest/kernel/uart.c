@@ -6,12 +6,12 @@
 #include "defs.h"
 
 #define COM1 0x3f8
-#define UART_THR 0 // transmit holding register (DLAB=0)
-#define UART_IER 1 // interrupt enable (DLAB=0)
-#define UART_FCR 2 // FIFO control
-#define UART_LCR 3 // line control
-#define UART_MCR 4 // modem control
-#define UART_LSR 5 // line status
+#define UART_THR 0    // transmit holding register (DLAB=0)
+#define UART_IER 1    // interrupt enable (DLAB=0)
+#define UART_FCR 2    // FIFO control
+#define UART_LCR 3    // line control
+#define UART_MCR 4    // modem control
+#define UART_LSR 5    // line status
 #define LSR_THRE 0x20 // transmit holding register empty
 
 // Program COM1 for 115200 8N1 with FIFOs and no interrupts.
@@ -20,7 +20,7 @@ void uart_init(void)
 {
 	outb(COM1 + UART_IER, 0x00);
 	outb(COM1 + UART_LCR, 0x80); // DLAB on: next two writes set the divisor
-	outb(COM1 + 0, 0x01);        // 115200 / 1
+	outb(COM1 + 0, 0x01);	     // 115200 / 1
 	outb(COM1 + 1, 0x00);
 	outb(COM1 + UART_LCR, 0x03); // DLAB off, 8 bits, no parity, 1 stop
 	outb(COM1 + UART_FCR, 0xc7); // enable and clear FIFOs

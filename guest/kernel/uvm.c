@@ -105,8 +105,8 @@ void uvm_destroy(pagetable_t pml4)
 
 // Copy one page's worth (at most) between kbuf and user va. Returns the
 // byte count, or 0 if the page lacks the leaf flags `need`.
-static uint64 uvm_copy_page(pagetable_t pml4, uint8 *k, uint64 va, uint64 len,
-			    uint64 need, bool to_user)
+static uint64 uvm_copy_page(pagetable_t pml4, uint8 *k, uint64 va, uint64 len, uint64 need,
+			    bool to_user)
 {
 	uint64 pa = vm_translate(pml4, va, need);
 	uint64 n = PGSIZE - (va % PGSIZE);
@@ -127,8 +127,7 @@ static uint64 uvm_copy_page(pagetable_t pml4, uint8 *k, uint64 va, uint64 len,
 // Rugo runs on one CPU, so no other thread of the process can unmap and
 // free a page between its translation and the copy. (An SMP kernel needs
 // an address-space lock here.)
-static int uvm_copy(pagetable_t pml4, void *kbuf, uint64 va, uint64 len,
-		    uint64 need, bool to_user)
+static int uvm_copy(pagetable_t pml4, void *kbuf, uint64 va, uint64 len, uint64 need, bool to_user)
 {
 	uint8 *k = kbuf;
 	int ret = 0;

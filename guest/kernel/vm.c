@@ -95,8 +95,8 @@ void vm_init(void)
 	for (uint64 pa = small_end; pa < top; pa += HUGE_PAGE)
 		kernel_pd[PX(1, pa)] = pa | PTE_P | PTE_W | PTE_PS | PTE_NX;
 	write_cr3((uintptr)kernel_pml4);
-	kprintf("mm: kernel %p-%p, ram top %p\n", (void *)__kernel_start,
-		(void *)__kernel_end, (void *)top);
+	kprintf("mm: kernel %p-%p, ram top %p\n", (void *)__kernel_start, (void *)__kernel_end,
+		(void *)top);
 	kprintf("MM: paging=on\n");
 }
 

@@ -29,7 +29,10 @@ static inline uint64 read_rflags(void)
 	return f;
 }
 
-static inline bool intr_enabled(void) { return (read_rflags() >> 9) & 1; }
+static inline bool intr_enabled(void)
+{
+	return (read_rflags() >> 9) & 1;
+}
 
 static inline uint64 read_cr2(void)
 {
@@ -62,8 +65,17 @@ static inline void invlpg(uint64 va)
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
 }
 
-static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
-static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
-static inline void hlt(void) { __asm__ volatile("hlt" ::: "memory"); }
+static inline void cli(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+static inline void sti(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+static inline void hlt(void)
+{
+	__asm__ volatile("hlt" ::: "memory");
+}
 
 #endif

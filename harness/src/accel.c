@@ -25,14 +25,17 @@
  * isa-debug-exit. Native speed runs the loop in a few milliseconds; an
  * emulated "KVM" takes seconds, which is what the probe exists to catch. */
 static const unsigned char probe_code[] = {
-	0xB9, 0x00, 0x00, 0x40, 0x00, /* mov ecx, 0x400000 */
-	0x49,			      /* 1: dec ecx */
-	0x75, 0xFD,		      /* jnz 1b */
-	0xB0, PROBE_EXIT_CODE,	      /* mov al, code */
-	0x66, 0xBA, 0xF4, 0x00,	      /* mov dx, 0xf4 */
-	0xEE,			      /* out dx, al */
-	0xF4,			      /* hlt */
-	0xEB, 0xFD,		      /* jmp hlt */
+	0xB9, 0x00,
+	0x00, 0x40,
+	0x00,		       /* mov ecx, 0x400000 */
+	0x49,		       /* 1: dec ecx */
+	0x75, 0xFD,	       /* jnz 1b */
+	0xB0, PROBE_EXIT_CODE, /* mov al, code */
+	0x66, 0xBA,
+	0xF4, 0x00, /* mov dx, 0xf4 */
+	0xEE,	    /* out dx, al */
+	0xF4,	    /* hlt */
+	0xEB, 0xFD, /* jmp hlt */
 };
 
 static int probe_write_image(const char *path)
@@ -50,9 +53,20 @@ static int probe_write_image(const char *path)
 /* Run the probe guest; returns QEMU's wait status or -1 on timeout. */
 static int probe_run(const char *image, int64_t budget_ms)
 {
-	char *argv[] = {(char *)qemu_binary(), "-machine", "pc", "-accel", "kvm", "-nodefaults",
-			"-no-user-config", "-display", "none", "-device",
-			"isa-debug-exit,iobase=0xf4,iosize=0x04", "-kernel", (char *)image, NULL};
+	char *argv[] = {(char *)qemu_binary(),
+			"-machine",
+			"pc",
+			"-accel",
+			"kvm",
+			"-nodefaults",
+			"-no-user-config",
+			"-display",
+			"none",
+			"-device",
+			"isa-debug-exit,iobase=0xf4,iosize=0x04",
+			"-kernel",
+			(char *)image,
+			NULL};
 	pid_t parent = getpid(), pid = fork();
 	int status = -1, pidfd;
 

@@ -169,8 +169,8 @@ static struct qemu_vm *qemu_vm_new(const struct vm_spec *spec)
 	return q;
 }
 
-static enum vm_start_error qemu_start(const struct vm_spec *spec, struct vm **out,
-				      char *reason, size_t reason_len)
+static enum vm_start_error qemu_start(const struct vm_spec *spec, struct vm **out, char *reason,
+				      size_t reason_len)
 {
 	struct qemu_vm *q = qemu_vm_new(spec);
 	char *qmp_path = util_strdup_printf("%s/qmp.sock", spec->run_dir);
@@ -254,8 +254,8 @@ cleanup:
 	return ret;
 }
 
-static int qemu_execute(struct vm *vm, const char *command, json_t *args,
-			int64_t deadline_ms, json_t **ret, struct qmp_error *err)
+static int qemu_execute(struct vm *vm, const char *command, json_t *args, int64_t deadline_ms,
+			json_t **ret, struct qmp_error *err)
 {
 	struct qemu_vm *q = vm->priv;
 

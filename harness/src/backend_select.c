@@ -188,10 +188,10 @@ int backend_select(const char *requested, char *const *uris, size_t n_uris,
 	static struct backend_plugin plugin;
 	char why[512];
 	switch (backend_plugin_load("libvirt", &plugin, why, sizeof(why))) {
-	case BACKEND_PLUGIN_OK:
-		break;
+	case BACKEND_PLUGIN_OK: break;
 	case BACKEND_PLUGIN_MISSING:
-		util_err("backend libvirt: no plugin (%s): this kiln was built without libvirt", why);
+		util_err("backend libvirt: no plugin (%s): this kiln was built without libvirt",
+			 why);
 		return backend_failfast("not_compiled");
 	case BACKEND_PLUGIN_UNLOADABLE:
 		util_err("backend libvirt: the plugin does not load: %s", why);

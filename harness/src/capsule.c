@@ -49,7 +49,8 @@ json_t *capsule_collect(struct case_ctx *c)
 		json_object_set_new(cap, "status", json_pack("{s:s}", "status", "not started"));
 	} else if (!c->vm->exit.exited) {
 		c->vm->ops->execute(c->vm, "stop", NULL, deadline, NULL, &err);
-		if (c->vm->ops->execute(c->vm, "query-status", NULL, deadline, &ret, &err) == QMP_OK)
+		if (c->vm->ops->execute(c->vm, "query-status", NULL, deadline, &ret, &err) ==
+		    QMP_OK)
 			json_object_set(cap, "status", ret);
 		capsule_registers(c, cap, deadline);
 	} else {

@@ -33,7 +33,7 @@ char *case_line_diagnostics(const json_t *rec, const char *indent)
 	size_t i;
 	json_t *d;
 
-	json_array_foreach(diags, i, d) {
+	json_array_foreach (diags, i, d) {
 		const char *line = json_string_value(json_object_get(d, "line"));
 		char *next = util_strdup_printf("%s%s%s\n", out, indent, line ? line : "");
 		free(out);

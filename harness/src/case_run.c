@@ -141,16 +141,15 @@ static bool case_do_qmp(struct case_ctx *c, const struct step *s)
 
 	if (s->timeout_s <= 0 && util_now_ms() + CASE_QMP_TIMEOUT_MS < deadline)
 		deadline = util_now_ms() + CASE_QMP_TIMEOUT_MS;
-	int rc = c->vm->ops->execute(c->vm, s->qmp_command, s->qmp_arguments, deadline,
-				     &ret, &err);
+	int rc = c->vm->ops->execute(c->vm, s->qmp_command, s->qmp_arguments, deadline, &ret, &err);
 	if (rc == QMP_ERR_REPLY && s->qmp_error_class) {
 		if (strcmp(err.class, s->qmp_error_class) == 0)
 			return true;
 		case_verdict(c, OUTCOME_FAIL, "qmp '%s': expected error class %s, got %s: %s",
 			     s->qmp_command, s->qmp_error_class, err.class, err.desc);
 	} else if (rc == QMP_ERR_REPLY) {
-		case_verdict(c, OUTCOME_FAIL, "qmp '%s' failed: %s: %s", s->qmp_command,
-			     err.class, err.desc);
+		case_verdict(c, OUTCOME_FAIL, "qmp '%s' failed: %s: %s", s->qmp_command, err.class,
+			     err.desc);
 	} else if (rc != QMP_OK) {
 		case_verdict(c, OUTCOME_FAIL, "qmp '%s': %s: %s", s->qmp_command,
 			     qmp_status_name(err.status), err.desc);
@@ -174,8 +173,7 @@ static bool case_try_step(struct case_ctx *c, const struct step *s)
 
 	switch (s->kind) {
 	case STEP_EXPECT:
-	case STEP_UNORDERED:
-		return case_try_expect(c, s);
+	case STEP_UNORDERED: return case_try_expect(c, s);
 	case STEP_SEND:
 		if (c->vm->console_fd < 0 ||
 		    util_write_all(c->vm->console_fd, s->send, s->send_len) < 0) {
@@ -183,8 +181,7 @@ static bool case_try_step(struct case_ctx *c, const struct step *s)
 			return false;
 		}
 		return true;
-	case STEP_QMP:
-		return case_do_qmp(c, s);
+	case STEP_QMP: return case_do_qmp(c, s);
 	case STEP_WAIT_EVENT:
 		ev = c->vm->ops->event_take(c->vm, s->event, s->event_data);
 		json_decref(ev);
@@ -233,26 +230,32 @@ static void case_check_exit(struct case_ctx *c)
 			if (why && strcmp(why, "guest-shutdown") == 0)
 				case_verdict(c, OUTCOME_PASS, "guest shut down");
 			else
-				case_verdict(c, OUTCOME_FAIL, "expected a guest shutdown, got SHUTDOWN reason %s",
+				case_verdict(c, OUTCOME_FAIL,
+					     "expected a guest shutdown, got SHUTDOWN reason %s",
 					     why ? why : "?");
 			json_decref(ev);
 		} else if (e->exited) {
 			case_exit_text(e, got, sizeof(got));
-			case_verdict(c, e->status == 0 && !e->signaled ? OUTCOME_PASS : OUTCOME_FAIL,
+			case_verdict(c,
+				     e->status == 0 && !e->signaled ? OUTCOME_PASS : OUTCOME_FAIL,
 				     "%s", got);
 		}
 		return;
 	case EXIT_RUNNING:
 		if (e->exited) {
 			case_exit_text(e, got, sizeof(got));
-			case_verdict(c, OUTCOME_FAIL, "expected the guest still running, but %s", got);
+			case_verdict(c, OUTCOME_FAIL, "expected the guest still running, but %s",
+				     got);
 			return;
 		}
-		if (c->vm->ops->execute(c->vm, "query-status", NULL, util_now_ms() + CASE_QMP_TIMEOUT_MS,
-					&ret, &err) != QMP_OK ||
+		if (c->vm->ops->execute(c->vm, "query-status", NULL,
+					util_now_ms() + CASE_QMP_TIMEOUT_MS, &ret,
+					&err) != QMP_OK ||
 		    !json_is_true(json_object_get(ret, "running"))) {
-			case_verdict(c, OUTCOME_FAIL, "expected the guest still running, but status is %s",
-				     json_string_value(json_object_get(ret, "status")) ?: "unknown");
+			case_verdict(c, OUTCOME_FAIL,
+				     "expected the guest still running, but status is %s",
+				     json_string_value(json_object_get(ret, "status"))
+					     ?: "unknown");
 		} else {
 			case_verdict(c, OUTCOME_PASS, "still running after the last step");
 		}
@@ -303,8 +306,10 @@ static void case_check_unexpected_shutdown(struct case_ctx *c)
 	const char *why = json_string_value(json_object_get(json_object_get(ev, "data"), "reason"));
 	char *w = case_waiting_for(c);
 	if (why && !strcmp(why, "guest-reset"))
-		case_verdict(c, OUTCOME_FAIL, "the guest reset itself (a triple fault, unless it "
-			     "rebooted on purpose) while waiting for %s", w);
+		case_verdict(c, OUTCOME_FAIL,
+			     "the guest reset itself (a triple fault, unless it "
+			     "rebooted on purpose) while waiting for %s",
+			     w);
 	else
 		case_verdict(c, OUTCOME_FAIL, "the guest shut down (%s) while waiting for %s",
 			     why ? why : "?", w);
@@ -321,7 +326,8 @@ static void case_on_deadline(struct case_ctx *c, bool silent)
 		case_verdict(c, OUTCOME_GUEST_SILENT, "no console output in %.1f s",
 			     c->f->silent_timeout_s);
 	else
-		case_verdict(c, OUTCOME_TIMEOUT, "waited %.1f s for %s", (double)waited / 1000.0, w);
+		case_verdict(c, OUTCOME_TIMEOUT, "waited %.1f s for %s", (double)waited / 1000.0,
+			     w);
 	free(w);
 }
 
@@ -402,8 +408,8 @@ static void case_query_accel(struct case_ctx *c)
 	struct qmp_error err;
 
 	c->accel_used = c->opts->accel;
-	if (c->vm->ops->execute(c->vm, "query-kvm", NULL, util_now_ms() + CASE_QMP_TIMEOUT_MS,
-				&ret, &err) == QMP_OK)
+	if (c->vm->ops->execute(c->vm, "query-kvm", NULL, util_now_ms() + CASE_QMP_TIMEOUT_MS, &ret,
+				&err) == QMP_OK)
 		c->accel_used = json_is_true(json_object_get(ret, "enabled")) ? "kvm" : "tcg";
 	json_decref(ret);
 }
@@ -497,8 +503,8 @@ static bool case_start(struct case_ctx *c, const char *run_dir)
 {
 	/* Starting counts against the case's own timeout, too. */
 	double start_s = c->f->timeout_s < 10.0 ? c->f->timeout_s : 10.0;
-	struct vm_spec spec = {c->f, c->case_dir, run_dir, c->opts->accel, 0, c->qmp_log,
-			       c->opts->extra_args, start_s, c->opts->connect_uri};
+	struct vm_spec spec = {c->f,	   c->case_dir,		run_dir, c->opts->accel,      0,
+			       c->qmp_log, c->opts->extra_args, start_s, c->opts->connect_uri};
 	char reason[1024];
 	struct qmp_error err;
 
@@ -517,15 +523,14 @@ static bool case_start(struct case_ctx *c, const char *run_dir)
 	case_enter_step(c, 0);
 	if (c->vm->ops->resume(c->vm, util_now_ms() + CASE_QMP_TIMEOUT_MS, &err) != QMP_OK &&
 	    !case_exited_during_resume(c, &err)) {
-		case_verdict(c, OUTCOME_HARNESS_ERROR, "cont: %s: %s",
-			     qmp_status_name(err.status), err.desc);
+		case_verdict(c, OUTCOME_HARNESS_ERROR, "cont: %s: %s", qmp_status_name(err.status),
+			     err.desc);
 		return false;
 	}
 	return true;
 }
 
-enum outcome case_run(const struct fixture *f, const char *case_dir,
-		      const struct case_opts *opts)
+enum outcome case_run(const struct fixture *f, const char *case_dir, const struct case_opts *opts)
 {
 	struct case_ctx c;
 	char *run_dir = NULL, *qmp_path;

@@ -161,8 +161,8 @@ static bool console_search_literal(struct console *c, const struct pattern *p,
 	return true;
 }
 
-static bool console_search_regex(struct console *c, const struct pattern *p,
-				 struct console_scan *s, struct console_match *m)
+static bool console_search_regex(struct console *c, const struct pattern *p, struct console_scan *s,
+				 struct console_match *m)
 {
 	uint64_t start = clamp_start(c, s->scanned);
 	uint64_t end = console_total(c);
@@ -192,8 +192,8 @@ static bool console_search_regex(struct console *c, const struct pattern *p,
 	return true;
 }
 
-bool console_search(struct console *c, const struct pattern *p,
-		    struct console_scan *s, struct console_match *m)
+bool console_search(struct console *c, const struct pattern *p, struct console_scan *s,
+		    struct console_match *m)
 {
 	bool found = p->is_regex ? console_search_regex(c, p, s, m)
 				 : console_search_literal(c, p, s, m);
@@ -203,8 +203,7 @@ bool console_search(struct console *c, const struct pattern *p,
 	return found;
 }
 
-bool console_next_line(const struct console *c, uint64_t *offset,
-		       const char **line, size_t *len)
+bool console_next_line(const struct console *c, uint64_t *offset, const char **line, size_t *len)
 {
 	uint64_t start = clamp_start(c, *offset);
 	uint64_t end = console_total(c);
@@ -223,8 +222,7 @@ bool console_next_line(const struct console *c, uint64_t *offset,
 	return true;
 }
 
-char *console_copy(const struct console *c, uint64_t start, uint64_t end,
-		   size_t *out_len)
+char *console_copy(const struct console *c, uint64_t start, uint64_t end, size_t *out_len)
 {
 	start = clamp_start(c, start);
 	if (end > console_total(c))

@@ -2,6 +2,7 @@
 #include "kiln/discover.h"
 
 #include <dirent.h>
+#include <jansson.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdlib.h>
@@ -85,7 +86,8 @@ int discover_fixtures(char *const *paths, size_t n_paths, const char *filter,
 			rc = -1;
 		} else if (S_ISDIR(st.st_mode)) {
 			size_t len = strlen(paths[i]);
-			char *dir = strndup(paths[i], len > 1 && paths[i][len - 1] == '/' ? len - 1 : len);
+			char *dir = strndup(paths[i],
+					    len > 1 && paths[i][len - 1] == '/' ? len - 1 : len);
 			if (walk(dir, &files) < 0)
 				rc = -1;
 			free(dir);
@@ -96,27 +98,29 @@ int discover_fixtures(char *const *paths, size_t n_paths, const char *filter,
 	out->items = calloc(files.n + 1, sizeof(struct fixture *));
 	if (!out->items)
 		abort();
+	/* Case name -> the fixture that took it: names must be unique in a run. */
+	json_t *names = json_object();
 	for (size_t i = 0; i < files.n; i++) {
 		char err[1024];
 		struct fixture *f = fixture_load(files.v[i], err, sizeof(err));
+		const char *prev;
 		if (!f) {
 			dprintf(2, "%s\n", err);
 			rc = -1;
 		} else if (filter && fnmatch(filter, f->name, 0) != 0) {
 			fixture_free(f);
+		} else if ((prev = json_string_value(json_object_get(names, f->name)))) {
+			util_err("%s and %s both name the case '%s'", prev, f->path, f->name);
+			fixture_free(f);
+			rc = -1;
 		} else {
+			json_object_set_new(names, f->name, json_string(f->path));
 			out->items[out->n++] = f;
 		}
 		free(files.v[i]);
 	}
+	json_decref(names);
 	free(files.v);
-	for (size_t i = 0; rc == 0 && i < out->n; i++)
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(out->items[i]->name, out->items[j]->name)) {
-				util_err("%s and %s both name the case '%s'", out->items[j]->path,
-					 out->items[i]->path, out->items[i]->name);
-				rc = -1;
-			}
 	return rc;
 }
 

@@ -34,11 +34,10 @@ struct load_ctx {
 	struct fixture *f;
 };
 
-static void load_fail(struct load_ctx *c, const char *pointer, const char *fmt,
-		      ...) KILN_PRINTF(3, 4);
+static void load_fail(struct load_ctx *c, const char *pointer, const char *fmt, ...)
+	KILN_PRINTF(3, 4);
 
-static void load_fail(struct load_ctx *c, const char *pointer, const char *fmt,
-		      ...)
+static void load_fail(struct load_ctx *c, const char *pointer, const char *fmt, ...)
 {
 	char reason[512];
 	int line, column;
@@ -51,16 +50,14 @@ static void load_fail(struct load_ctx *c, const char *pointer, const char *fmt,
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	jsonpos_lookup(c->pos, pointer, &line, &column);
-	snprintf(c->err, c->errlen, "%s:%d:%d: %s", c->path, line, column,
-		 reason);
+	snprintf(c->err, c->errlen, "%s:%d:%d: %s", c->path, line, column, reason);
 }
 
 static const char *key_type_name(enum key_type t)
 {
 	static const char *const names[] = {
-		[K_STRING] = "a string", [K_INT] = "an integer",
-		[K_NUMBER] = "a number", [K_BOOL] = "true or false",
-		[K_OBJECT] = "an object", [K_ARRAY] = "an array",
+		[K_STRING] = "a string",    [K_INT] = "an integer",   [K_NUMBER] = "a number",
+		[K_BOOL] = "true or false", [K_OBJECT] = "an object", [K_ARRAY] = "an array",
 		[K_ANY] = "a value"};
 	return names[t];
 }
@@ -93,16 +90,14 @@ static size_t edit_distance(const char *a, const char *b)
 		for (size_t j = 1; j <= lb; j++) {
 			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
 			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins)
-					   : (del < ins ? del : ins);
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
 		}
 		memcpy(prev, cur, sizeof(prev));
 	}
 	return prev[lb];
 }
 
-static const struct key_spec *spec_find(const struct key_spec *specs,
-					const char *key)
+static const struct key_spec *spec_find(const struct key_spec *specs, const char *key)
 {
 	for (; specs->key; specs++)
 		if (strcmp(specs->key, key) == 0)
@@ -132,9 +127,8 @@ static char *pointer_child(const char *pointer, const char *key)
 }
 
 /* Check obj (found at pointer, described as what) against specs. */
-static bool check_object(struct load_ctx *c, const json_t *obj,
-			 const char *pointer, const char *what,
-			 const struct key_spec *specs)
+static bool check_object(struct load_ctx *c, const json_t *obj, const char *pointer,
+			 const char *what, const struct key_spec *specs)
 {
 	const char *key;
 	json_t *v;
@@ -143,7 +137,7 @@ static bool check_object(struct load_ctx *c, const json_t *obj,
 		load_fail(c, pointer, "%s must be an object", what);
 		return false;
 	}
-	json_object_foreach((json_t *)obj, key, v) {
+	json_object_foreach ((json_t *)obj, key, v) {
 		const struct key_spec *s = spec_find(specs, key);
 		char *ptr = pointer_child(pointer, key);
 
@@ -163,15 +157,13 @@ static bool check_object(struct load_ctx *c, const json_t *obj,
 			else
 				load_fail(c, ptr, "unknown key '%s' in %s", key, what);
 		} else if (!key_type_ok(s->type, v)) {
-			load_fail(c, ptr, "'%s' must be %s", key,
-				  key_type_name(s->type));
+			load_fail(c, ptr, "'%s' must be %s", key, key_type_name(s->type));
 		}
 		free(ptr);
 	}
 	for (; specs->key; specs++)
 		if (specs->required && !json_object_get(obj, specs->key))
-			load_fail(c, pointer, "%s needs the key '%s'", what,
-				  specs->key);
+			load_fail(c, pointer, "%s needs the key '%s'", what, specs->key);
 	return !c->failed;
 }
 
@@ -190,8 +182,8 @@ static char *opt_path(struct load_ctx *c, const json_t *obj, const char *key)
 	return s ? util_path_join(c->f->dir, s) : NULL;
 }
 
-static char **string_array(struct load_ctx *c, const json_t *arr,
-			   const char *pointer, bool as_path, size_t *n)
+static char **string_array(struct load_ctx *c, const json_t *arr, const char *pointer, bool as_path,
+			   size_t *n)
 {
 	char **out = calloc(json_array_size(arr) + 1, sizeof(char *));
 	size_t i;
@@ -199,7 +191,7 @@ static char **string_array(struct load_ctx *c, const json_t *arr,
 
 	if (!out)
 		abort();
-	json_array_foreach(arr, i, v) {
+	json_array_foreach (arr, i, v) {
 		if (!json_is_string(v)) {
 			char *ptr = util_strdup_printf("%s/%zu", pointer, i);
 			load_fail(c, ptr, "must be a string");
@@ -213,8 +205,8 @@ static char **string_array(struct load_ctx *c, const json_t *arr,
 	return out;
 }
 
-static void load_pattern(struct load_ctx *c, struct pattern *p,
-			 const char *text, bool is_regex, const char *pointer)
+static void load_pattern(struct load_ctx *c, struct pattern *p, const char *text, bool is_regex,
+			 const char *pointer)
 {
 	p->text = util_strdup(text);
 	p->is_regex = is_regex;
@@ -226,7 +218,8 @@ static void load_pattern(struct load_ctx *c, struct pattern *p,
 		return;
 	if (strchr(text, '\n')) {
 		/* A regex matches within one line, so it can never match this. */
-		load_fail(c, pointer, "a regex matches within one line; it cannot contain a newline");
+		load_fail(c, pointer,
+			  "a regex matches within one line; it cannot contain a newline");
 		return;
 	}
 	int rc = regcomp(&p->re, text, REG_EXTENDED | REG_NEWLINE);
@@ -239,15 +232,16 @@ static void load_pattern(struct load_ctx *c, struct pattern *p,
 }
 
 static const struct key_spec guest_keys[] = {
-	{"kernel", K_STRING, true},	{"cmdline", K_STRING, false},
-	{"initrd", K_STRING, false},	{"symbols", K_STRING, false},
+	{"kernel", K_STRING, true},	   {"cmdline", K_STRING, false},
+	{"initrd", K_STRING, false},	   {"symbols", K_STRING, false},
 	{"panic_symbol", K_STRING, false}, {"modules", K_ARRAY, false},
-	{"disks", K_ARRAY, false},	{NULL, 0, false}};
+	{"disks", K_ARRAY, false},	   {NULL, 0, false}};
 
-static const struct key_spec disk_keys[] = {
-	{"file", K_STRING, true},	{"format", K_STRING, false},
-	{"interface", K_STRING, false}, {"readonly", K_BOOL, false},
-	{NULL, 0, false}};
+static const struct key_spec disk_keys[] = {{"file", K_STRING, true},
+					    {"format", K_STRING, false},
+					    {"interface", K_STRING, false},
+					    {"readonly", K_BOOL, false},
+					    {NULL, 0, false}};
 
 static void load_disks(struct load_ctx *c, const json_t *arr)
 {
@@ -258,7 +252,7 @@ static void load_disks(struct load_ctx *c, const json_t *arr)
 	f->guest.disks = calloc(json_array_size(arr) + 1, sizeof(struct disk));
 	if (!f->guest.disks)
 		abort();
-	json_array_foreach(arr, i, d) {
+	json_array_foreach (arr, i, d) {
 		char *ptr = util_strdup_printf("/guest/disks/%zu", i);
 		struct disk *k = &f->guest.disks[i];
 
@@ -296,19 +290,19 @@ static void load_guest(struct load_ctx *c, const json_t *g)
 	f->guest.symbols = opt_path(c, g, "symbols");
 	f->guest.panic_symbol = opt_string(g, "panic_symbol");
 	if ((v = json_object_get(g, "modules")))
-		f->guest.modules = string_array(c, v, "/guest/modules", true,
-						&f->guest.n_modules);
+		f->guest.modules = string_array(c, v, "/guest/modules", true, &f->guest.n_modules);
 	if (f->guest.initrd && f->guest.n_modules)
-		load_fail(c, "/guest/modules",
-			  "use either initrd or modules, not both (QEMU passes both through -initrd)");
+		load_fail(
+			c, "/guest/modules",
+			"use either initrd or modules, not both (QEMU passes both through -initrd)");
 	if ((v = json_object_get(g, "disks")))
 		load_disks(c, v);
 }
 
 static const struct key_spec machine_keys[] = {
-	{"type", K_STRING, false},    {"accel", K_STRING, false},
-	{"bios", K_STRING, false},    {"memory_mb", K_INT, false},
-	{"cpus", K_INT, false},	      {"devices", K_ARRAY, false},
+	{"type", K_STRING, false},     {"accel", K_STRING, false},
+	{"bios", K_STRING, false},     {"memory_mb", K_INT, false},
+	{"cpus", K_INT, false},	       {"devices", K_ARRAY, false},
 	{"qemu_args", K_ARRAY, false}, {NULL, 0, false}};
 
 static bool one_of(const char *s, const char *const *set)
@@ -352,11 +346,11 @@ static void load_machine(struct load_ctx *c, const json_t *m)
 	if (f->machine.cpus < 1 || f->machine.cpus > 64)
 		load_fail(c, "/machine/cpus", "cpus must be between 1 and 64");
 	if (m && (v = json_object_get(m, "devices")))
-		f->machine.devices = string_array(c, v, "/machine/devices", false,
-						  &f->machine.n_devices);
+		f->machine.devices =
+			string_array(c, v, "/machine/devices", false, &f->machine.n_devices);
 	if (m && (v = json_object_get(m, "qemu_args")))
-		f->machine.qemu_args = string_array(c, v, "/machine/qemu_args", false,
-						    &f->machine.n_qemu_args);
+		f->machine.qemu_args =
+			string_array(c, v, "/machine/qemu_args", false, &f->machine.n_qemu_args);
 }
 
 static bool load_timeout(struct load_ctx *c, const json_t *obj, const char *key,
@@ -376,17 +370,22 @@ static bool load_timeout(struct load_ctx *c, const json_t *obj, const char *key,
 }
 
 /* The action keys of a step; a step has exactly one. */
-static const char *const step_actions[] = {
-	"expect", "expect_re", "unordered", "send", "qmp", "wait_event", NULL};
+static const char *const step_actions[] = {"expect", "expect_re",  "unordered", "send",
+					   "qmp",    "wait_event", NULL};
 
-static const struct key_spec step_keys[] = {
-	{"expect", K_STRING, false},	{"expect_re", K_STRING, false},
-	{"unordered", K_ARRAY, false},	{"send", K_STRING, false},
-	{"qmp", K_STRING, false},	{"wait_event", K_STRING, false},
-	{"arguments", K_OBJECT, false}, {"returns", K_ANY, false},
-	{"error_class", K_STRING, false}, {"data", K_OBJECT, false},
-	{"id", K_STRING, false},	{"timeout_s", K_NUMBER, false},
-	{NULL, 0, false}};
+static const struct key_spec step_keys[] = {{"expect", K_STRING, false},
+					    {"expect_re", K_STRING, false},
+					    {"unordered", K_ARRAY, false},
+					    {"send", K_STRING, false},
+					    {"qmp", K_STRING, false},
+					    {"wait_event", K_STRING, false},
+					    {"arguments", K_OBJECT, false},
+					    {"returns", K_ANY, false},
+					    {"error_class", K_STRING, false},
+					    {"data", K_OBJECT, false},
+					    {"id", K_STRING, false},
+					    {"timeout_s", K_NUMBER, false},
+					    {NULL, 0, false}};
 
 /* Keys that only make sense with one action. */
 static const struct {
@@ -396,11 +395,10 @@ static const struct {
 		      {"error_class", "qmp"},
 		      {"data", "wait_event"}};
 
-static void load_step(struct load_ctx *c, struct step *s, const json_t *o,
-		      const char *pointer, bool in_group);
+static void load_step(struct load_ctx *c, struct step *s, const json_t *o, const char *pointer,
+		      bool in_group);
 
-static const char *step_action(struct load_ctx *c, const json_t *o,
-			       const char *pointer)
+static const char *step_action(struct load_ctx *c, const json_t *o, const char *pointer)
 {
 	const char *action = NULL;
 
@@ -408,15 +406,17 @@ static const char *step_action(struct load_ctx *c, const json_t *o,
 		if (!json_object_get(o, *a))
 			continue;
 		if (action) {
-			load_fail(c, pointer, "a step has one action, but this one has '%s' and '%s'",
-				  action, *a);
+			load_fail(c, pointer,
+				  "a step has one action, but this one has '%s' and '%s'", action,
+				  *a);
 			return NULL;
 		}
 		action = *a;
 	}
 	if (!action)
-		load_fail(c, pointer,
-			  "a step needs one of expect, expect_re, unordered, send, qmp, wait_event");
+		load_fail(
+			c, pointer,
+			"a step needs one of expect, expect_re, unordered, send, qmp, wait_event");
 	for (size_t i = 0; action && i < sizeof(step_key_owner) / sizeof(step_key_owner[0]); i++) {
 		if (json_object_get(o, step_key_owner[i].key) &&
 		    strcmp(action, step_key_owner[i].action) != 0) {
@@ -440,7 +440,7 @@ static void load_unordered(struct load_ctx *c, struct step *s, const json_t *arr
 		abort();
 	if (json_array_size(arr) == 0)
 		load_fail(c, pointer, "an unordered group needs at least one step");
-	json_array_foreach(arr, i, child) {
+	json_array_foreach (arr, i, child) {
 		char *ptr = util_strdup_printf("%s/unordered/%zu", pointer, i);
 		load_step(c, &s->children[i], child, ptr, true);
 		s->n_children = i + 1;
@@ -448,8 +448,8 @@ static void load_unordered(struct load_ctx *c, struct step *s, const json_t *arr
 	}
 }
 
-static void load_step(struct load_ctx *c, struct step *s, const json_t *o,
-		      const char *pointer, bool in_group)
+static void load_step(struct load_ctx *c, struct step *s, const json_t *o, const char *pointer,
+		      bool in_group)
 {
 	const char *action;
 	int column;
@@ -468,8 +468,7 @@ static void load_step(struct load_ctx *c, struct step *s, const json_t *o,
 	const json_t *v = json_object_get(o, action);
 	if (!strcmp(action, "expect") || !strcmp(action, "expect_re")) {
 		s->kind = STEP_EXPECT;
-		load_pattern(c, &s->pattern, json_string_value(v),
-			     action[6] == '_', ptr);
+		load_pattern(c, &s->pattern, json_string_value(v), action[6] == '_', ptr);
 	} else if (!strcmp(action, "unordered")) {
 		s->kind = STEP_UNORDERED;
 		load_unordered(c, s, v, pointer);
@@ -487,7 +486,8 @@ static void load_step(struct load_ctx *c, struct step *s, const json_t *o,
 		s->qmp_returns = json_incref(json_object_get(o, "returns"));
 		s->qmp_error_class = opt_string(o, "error_class");
 		if (s->qmp_returns && s->qmp_error_class)
-			load_fail(c, pointer, "a qmp step expects either 'returns' or 'error_class', not both");
+			load_fail(c, pointer,
+				  "a qmp step expects either 'returns' or 'error_class', not both");
 	} else {
 		s->kind = STEP_WAIT_EVENT;
 		s->event = util_strdup(json_string_value(v));
@@ -505,7 +505,7 @@ static void load_steps(struct load_ctx *c, const json_t *arr)
 	f->steps = calloc(json_array_size(arr) + 1, sizeof(struct step));
 	if (!f->steps)
 		abort();
-	json_array_foreach(arr, i, o) {
+	json_array_foreach (arr, i, o) {
 		char *ptr = util_strdup_printf("/steps/%zu", i);
 		load_step(c, &f->steps[i], o, ptr, false);
 		f->n_steps = i + 1;
@@ -520,13 +520,14 @@ static void load_steps(struct load_ctx *c, const json_t *arr)
 			}
 }
 
-static const struct key_spec fail_keys[] = {
-	{"literal", K_STRING, false}, {"regex", K_STRING, false},
-	{"from_step", K_ANY, false}, {NULL, 0, false}};
+static const struct key_spec fail_keys[] = {{"literal", K_STRING, false},
+					    {"regex", K_STRING, false},
+					    {"from_step", K_ANY, false},
+					    {NULL, 0, false}};
 
 /* from_step names a step by index or by id. */
-static void load_from_step(struct load_ctx *c, struct fail_pattern *fp,
-			   const json_t *v, const char *pointer)
+static void load_from_step(struct load_ctx *c, struct fail_pattern *fp, const json_t *v,
+			   const char *pointer)
 {
 	struct fixture *f = c->f;
 
@@ -554,7 +555,7 @@ static void load_fails(struct load_ctx *c, const json_t *arr)
 	f->fails = calloc(json_array_size(arr) + 1, sizeof(struct fail_pattern));
 	if (!f->fails)
 		abort();
-	json_array_foreach(arr, i, o) {
+	json_array_foreach (arr, i, o) {
 		char *ptr = util_strdup_printf("/fail_patterns/%zu", i);
 		struct fail_pattern *fp = &f->fails[i];
 		f->n_fails = i + 1;
@@ -565,10 +566,12 @@ static void load_fails(struct load_ctx *c, const json_t *arr)
 			const json_t *re = json_object_get(o, "regex");
 			const json_t *from = json_object_get(o, "from_step");
 			if (!lit == !re)
-				load_fail(c, ptr, "a fail pattern needs exactly one of 'literal' and 'regex'");
+				load_fail(
+					c, ptr,
+					"a fail pattern needs exactly one of 'literal' and 'regex'");
 			else
-				load_pattern(c, &fp->pattern,
-					     json_string_value(lit ? lit : re), re != NULL, ptr);
+				load_pattern(c, &fp->pattern, json_string_value(lit ? lit : re),
+					     re != NULL, ptr);
 			if (from) {
 				char *fptr = util_strdup_printf("%s/from_step", ptr);
 				load_from_step(c, fp, from, fptr);
@@ -579,9 +582,10 @@ static void load_fails(struct load_ctx *c, const json_t *arr)
 	}
 }
 
-static const struct key_spec exit_keys[] = {
-	{"debug_exit", K_INT, false}, {"shutdown", K_BOOL, false},
-	{"running", K_BOOL, false},   {NULL, 0, false}};
+static const struct key_spec exit_keys[] = {{"debug_exit", K_INT, false},
+					    {"shutdown", K_BOOL, false},
+					    {"running", K_BOOL, false},
+					    {NULL, 0, false}};
 
 static void load_exit(struct load_ctx *c, const json_t *o)
 {
@@ -594,8 +598,9 @@ static void load_exit(struct load_ctx *c, const json_t *o)
 	n = (code != NULL) + json_is_true(json_object_get(o, "shutdown")) +
 	    json_is_true(json_object_get(o, "running"));
 	if (n != 1 || json_object_size(o) != 1) {
-		load_fail(c, "/exit",
-			  "exit needs exactly one of {\"debug_exit\": N}, {\"shutdown\": true}, {\"running\": true}");
+		load_fail(
+			c, "/exit",
+			"exit needs exactly one of {\"debug_exit\": N}, {\"shutdown\": true}, {\"running\": true}");
 		return;
 	}
 	if (code) {
@@ -610,12 +615,12 @@ static void load_exit(struct load_ctx *c, const json_t *o)
 }
 
 static const struct key_spec top_keys[] = {
-	{"name", K_STRING, false},	   {"description", K_STRING, false},
-	{"guest", K_OBJECT, true},	   {"machine", K_OBJECT, false},
-	{"timeout_s", K_NUMBER, false},	   {"silent_timeout_s", K_NUMBER, false},
+	{"name", K_STRING, false},	    {"description", K_STRING, false},
+	{"guest", K_OBJECT, true},	    {"machine", K_OBJECT, false},
+	{"timeout_s", K_NUMBER, false},	    {"silent_timeout_s", K_NUMBER, false},
 	{"marker_prefix", K_STRING, false}, {"fail_patterns", K_ARRAY, false},
-	{"steps", K_ARRAY, true},	   {"exit", K_OBJECT, true},
-	{"record", K_BOOL, false},	   {NULL, 0, false}};
+	{"steps", K_ARRAY, true},	    {"exit", K_OBJECT, true},
+	{"record", K_BOOL, false},	    {NULL, 0, false}};
 
 static char *default_name(const char *path)
 {
@@ -672,8 +677,7 @@ struct fixture *fixture_load(const char *path, char *err, size_t errlen)
 	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column,
-			 jerr.text);
+		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
 		free(text);
 		return NULL;
 	}
@@ -766,17 +770,14 @@ char *fixture_step_describe(const struct step *s)
 	switch (s->kind) {
 	case STEP_EXPECT:
 		text = text_escape_controls(s->pattern.text, strlen(s->pattern.text));
-		d = util_strdup_printf("%s '%s'", s->pattern.is_regex ? "expect_re" : "expect", text);
+		d = util_strdup_printf("%s '%s'", s->pattern.is_regex ? "expect_re" : "expect",
+				       text);
 		free(text);
 		return d;
-	case STEP_UNORDERED:
-		return util_strdup_printf("unordered group of %zu", s->n_children);
-	case STEP_SEND:
-		return util_strdup_printf("send %zu bytes", s->send_len);
-	case STEP_QMP:
-		return util_strdup_printf("qmp '%s'", s->qmp_command);
-	case STEP_WAIT_EVENT:
-		return util_strdup_printf("wait_event '%s'", s->event);
+	case STEP_UNORDERED: return util_strdup_printf("unordered group of %zu", s->n_children);
+	case STEP_SEND: return util_strdup_printf("send %zu bytes", s->send_len);
+	case STEP_QMP: return util_strdup_printf("qmp '%s'", s->qmp_command);
+	case STEP_WAIT_EVENT: return util_strdup_printf("wait_event '%s'", s->event);
 	}
 	return util_strdup("?");
 }

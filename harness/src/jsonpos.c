@@ -28,18 +28,15 @@ struct jsonpos_scan {
 	struct jsonpos *idx;
 };
 
-static void jsonpos_add(struct jsonpos *idx, const char *pointer, int line,
-			int column)
+static void jsonpos_add(struct jsonpos *idx, const char *pointer, int line, int column)
 {
 	if (idx->n == idx->cap) {
 		idx->cap = idx->cap ? idx->cap * 2 : 64;
-		idx->entries = realloc(idx->entries,
-				       idx->cap * sizeof(*idx->entries));
+		idx->entries = realloc(idx->entries, idx->cap * sizeof(*idx->entries));
 		if (!idx->entries)
 			abort();
 	}
-	idx->entries[idx->n++] = (struct jsonpos_entry){
-		util_strdup(pointer), line, column};
+	idx->entries[idx->n++] = (struct jsonpos_entry){util_strdup(pointer), line, column};
 }
 
 static void jsonpos_advance(struct jsonpos_scan *s)
@@ -88,8 +85,7 @@ static void jsonpos_string(struct jsonpos_scan *s, char *out, size_t outlen)
 
 static void jsonpos_value(struct jsonpos_scan *s, char *path, size_t pathlen);
 
-static void jsonpos_members(struct jsonpos_scan *s, char *path, size_t pathlen,
-			    bool object)
+static void jsonpos_members(struct jsonpos_scan *s, char *path, size_t pathlen, bool object)
 {
 	size_t base = strlen(path);
 	int index = 0;
@@ -163,8 +159,7 @@ void jsonpos_free(struct jsonpos *idx)
 	free(idx);
 }
 
-void jsonpos_lookup(const struct jsonpos *idx, const char *pointer, int *line,
-		    int *column)
+void jsonpos_lookup(const struct jsonpos *idx, const char *pointer, int *line, int *column)
 {
 	char *want = util_strdup(pointer);
 

@@ -122,8 +122,7 @@ char **qemu_argv_machine(const struct fixture *f, const char *accel)
 	return a.v;
 }
 
-char **qemu_argv_build(const struct vm_spec *spec, const char *qmp_sock,
-		       const char *console_sock)
+char **qemu_argv_build(const struct vm_spec *spec, const char *qmp_sock, const char *console_sock)
 {
 	struct argv_buf a = {0};
 	char **machine = qemu_argv_machine(spec->fixture, spec->accel);

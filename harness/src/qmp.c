@@ -23,7 +23,7 @@ struct qmp {
 	int64_t t0_ms;
 	char *buf;
 	size_t len, cap;
-	json_t *events; /* array, oldest first */
+	json_t *events;	 /* array, oldest first */
 	json_t *replies; /* replies read while nobody waited for them */
 	unsigned next_id;
 	char version[32];
@@ -75,15 +75,16 @@ const char *qmp_version(const struct qmp *q)
 
 const char *qmp_status_name(enum qmp_status s)
 {
-	static const char *const names[] = {
-		[QMP_OK] = "ok", [QMP_ERR_REPLY] = "error reply",
-		[QMP_ERR_TIMEOUT] = "timeout", [QMP_ERR_CLOSED] = "closed",
-		[QMP_ERR_PROTOCOL] = "protocol error", [QMP_ERR_IO] = "i/o error"};
+	static const char *const names[] = {[QMP_OK] = "ok",
+					    [QMP_ERR_REPLY] = "error reply",
+					    [QMP_ERR_TIMEOUT] = "timeout",
+					    [QMP_ERR_CLOSED] = "closed",
+					    [QMP_ERR_PROTOCOL] = "protocol error",
+					    [QMP_ERR_IO] = "i/o error"};
 	return s <= QMP_ERR_IO ? names[s] : "?";
 }
 
-static int qmp_fail(struct qmp_error *err, enum qmp_status st, const char *cls,
-		    const char *desc)
+static int qmp_fail(struct qmp_error *err, enum qmp_status st, const char *cls, const char *desc)
 {
 	if (err) {
 		err->status = st;
@@ -98,7 +99,8 @@ static int qmp_fail(struct qmp_error *err, enum qmp_status st, const char *cls,
 static int qmp_unusable(const struct qmp *q, struct qmp_error *err)
 {
 	if (q->garbage)
-		return qmp_fail(err, QMP_ERR_PROTOCOL, NULL, "the server sent something that is not QMP");
+		return qmp_fail(err, QMP_ERR_PROTOCOL, NULL,
+				"the server sent something that is not QMP");
 	if (q->closed)
 		return qmp_fail(err, QMP_ERR_CLOSED, NULL, "connection closed");
 	return QMP_OK;
@@ -108,8 +110,8 @@ static void qmp_log(struct qmp *q, const char *dir, const char *text, size_t len
 {
 	if (!q->log)
 		return;
-	fprintf(q->log, "%8.3f %s %.*s\n", (double)(util_now_ms() - q->t0_ms) / 1000.0,
-		dir, (int)len, text);
+	fprintf(q->log, "%8.3f %s %.*s\n", (double)(util_now_ms() - q->t0_ms) / 1000.0, dir,
+		(int)len, text);
 	fflush(q->log);
 }
 
@@ -127,8 +129,7 @@ static int qmp_parse_buffer(struct qmp *q, struct qmp_error *err)
 			off++;
 		if (off == q->len)
 			break;
-		msg = json_loadb(q->buf + off, q->len - off,
-				 JSON_DISABLE_EOF_CHECK, &jerr);
+		msg = json_loadb(q->buf + off, q->len - off, JSON_DISABLE_EOF_CHECK, &jerr);
 		if (!msg) {
 			/* Wait for the rest, unless Jansson stopped short of
 			 * the buffer's end: at a NUL, which is garbage. */
@@ -147,9 +148,7 @@ static int qmp_parse_buffer(struct qmp *q, struct qmp_error *err)
 			return qmp_fail(err, QMP_ERR_PROTOCOL, NULL,
 					"a QMP message must be a JSON object");
 		}
-		json_array_append_new(json_object_get(msg, "event") ? q->events
-								    : q->replies,
-				      msg);
+		json_array_append_new(json_object_get(msg, "event") ? q->events : q->replies, msg);
 	}
 	memmove(q->buf, q->buf + off, q->len - off);
 	q->len -= off;
@@ -243,7 +242,7 @@ static json_t *qmp_reply_take(struct qmp *q, const char *id)
 	size_t i;
 	json_t *r;
 
-	json_array_foreach(q->replies, i, r) {
+	json_array_foreach (q->replies, i, r) {
 		const char *rid = json_string_value(json_object_get(r, "id"));
 		bool greeting = json_object_get(r, "QMP") != NULL;
 		if ((id && rid && !strcmp(id, rid)) || (!id && greeting)) {
@@ -291,8 +290,8 @@ static int qmp_wait(struct qmp *q, qmp_take_fn take, const void *a, const void *
 	}
 }
 
-static int qmp_wait_reply(struct qmp *q, const char *id, int64_t deadline_ms,
-			  json_t **out, struct qmp_error *err)
+static int qmp_wait_reply(struct qmp *q, const char *id, int64_t deadline_ms, json_t **out,
+			  struct qmp_error *err)
 {
 	return qmp_wait(q, qmp_take_reply, id, NULL, deadline_ms, out, err);
 }
@@ -304,8 +303,7 @@ int qmp_handshake(struct qmp *q, int64_t deadline_ms, struct qmp_error *err)
 
 	if (rc != QMP_OK)
 		return rc;
-	ver = json_object_get(json_object_get(json_object_get(greeting, "QMP"),
-					      "version"), "qemu");
+	ver = json_object_get(json_object_get(json_object_get(greeting, "QMP"), "version"), "qemu");
 	if (json_is_object(ver))
 		snprintf(q->version, sizeof(q->version), "%d.%d.%d",
 			 (int)json_integer_value(json_object_get(ver, "major")),
@@ -318,8 +316,8 @@ int qmp_handshake(struct qmp *q, int64_t deadline_ms, struct qmp_error *err)
 	return qmp_execute(q, "qmp_capabilities", NULL, deadline_ms, NULL, err);
 }
 
-int qmp_execute(struct qmp *q, const char *command, json_t *args,
-		int64_t deadline_ms, json_t **ret, struct qmp_error *err)
+int qmp_execute(struct qmp *q, const char *command, json_t *args, int64_t deadline_ms, json_t **ret,
+		struct qmp_error *err)
 {
 	char id[32];
 	json_t *msg = json_object(), *reply = NULL, *e;
@@ -347,8 +345,7 @@ int qmp_execute(struct qmp *q, const char *command, json_t *args,
 	if ((rc = qmp_wait_reply(q, id, deadline_ms, &reply, err)) != QMP_OK)
 		return rc;
 	if ((e = json_object_get(reply, "error"))) {
-		rc = qmp_fail(err, QMP_ERR_REPLY,
-			      json_string_value(json_object_get(e, "class")),
+		rc = qmp_fail(err, QMP_ERR_REPLY, json_string_value(json_object_get(e, "class")),
 			      json_string_value(json_object_get(e, "desc")));
 	} else if (!json_object_get(reply, "return")) {
 		rc = qmp_fail(err, QMP_ERR_PROTOCOL, NULL, "reply has neither return nor error");
@@ -366,7 +363,7 @@ int qmp_json_subset(const json_t *subset, const json_t *value)
 
 	if (!json_is_object(subset) || !json_is_object(value))
 		return json_equal((json_t *)subset, (json_t *)value);
-	json_object_foreach((json_t *)subset, key, v) {
+	json_object_foreach ((json_t *)subset, key, v) {
 		if (!qmp_json_subset(v, json_object_get(value, key)))
 			return 0;
 	}
@@ -378,7 +375,7 @@ json_t *qmp_event_take(struct qmp *q, const char *name, const json_t *data_subse
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(q->events, i, e) {
+	json_array_foreach (q->events, i, e) {
 		const char *ename = json_string_value(json_object_get(e, "event"));
 		if (name && (!ename || strcmp(name, ename)))
 			continue;
@@ -391,8 +388,8 @@ json_t *qmp_event_take(struct qmp *q, const char *name, const json_t *data_subse
 	return NULL;
 }
 
-int qmp_wait_event(struct qmp *q, const char *name, const json_t *data_subset,
-		   int64_t deadline_ms, json_t **event, struct qmp_error *err)
+int qmp_wait_event(struct qmp *q, const char *name, const json_t *data_subset, int64_t deadline_ms,
+		   json_t **event, struct qmp_error *err)
 {
 	return qmp_wait(q, qmp_take_event, name, data_subset, deadline_ms, event, err);
 }

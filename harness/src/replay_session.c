@@ -134,10 +134,11 @@ static void session_stop_gdb(struct session *x)
 static void session_got_append(struct session *x, const char *buf, size_t n)
 {
 	if (x->got_len + n > x->got_cap) {
-		x->got_cap = (x->got_len + n) * 2;
-		x->got = realloc(x->got, x->got_cap);
-		if (!x->got)
+		char *grown = realloc(x->got, (x->got_len + n) * 2);
+		if (!grown)
 			abort();
+		x->got = grown;
+		x->got_cap = (x->got_len + n) * 2;
 	}
 	memcpy(x->got + x->got_len, buf, n);
 	x->got_len += n;

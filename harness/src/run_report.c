@@ -29,28 +29,31 @@ static json_t *run_report_cases(json_t *records)
 	json_t *cases = json_array(), *rec;
 	size_t i;
 
-	json_array_foreach(records, i, rec) {
+	json_array_foreach (records, i, rec) {
 		const char *name = rec_str(rec, "name");
 		json_t *entry = NULL, *e;
 		size_t k;
-		json_array_foreach(cases, k, e)
+		json_array_foreach (cases, k, e)
 			if (!strcmp(rec_str(e, "name"), name))
 				entry = e;
 		if (!entry) {
 			/* class and reason: the first run's, until a worse one */
 			entry = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[]}", "name", name,
-					  "fixture", rec_str(rec, "fixture"), "runs", 0, "passes", 0,
-					  "outcome", "pass", "class", rec_str(rec, "class"), "reason",
-					  rec_str(rec, "reason"), "attempts");
+					  "fixture", rec_str(rec, "fixture"), "runs", 0, "passes",
+					  0, "outcome", "pass", "class", rec_str(rec, "class"),
+					  "reason", rec_str(rec, "reason"), "attempts");
 			json_array_append_new(cases, entry);
 		}
 		enum outcome o = outcome_from_name(rec_str(rec, "outcome"));
 		enum outcome worst = outcome_from_name(rec_str(entry, "outcome"));
-		json_object_set_new(entry, "runs",
-				    json_integer(json_integer_value(json_object_get(entry, "runs")) + 1));
+		json_object_set_new(
+			entry, "runs",
+			json_integer(json_integer_value(json_object_get(entry, "runs")) + 1));
 		if (o == OUTCOME_PASS)
-			json_object_set_new(entry, "passes",
-					    json_integer(json_integer_value(json_object_get(entry, "passes")) + 1));
+			json_object_set_new(
+				entry, "passes",
+				json_integer(json_integer_value(json_object_get(entry, "passes")) +
+					     1));
 		if (o == OUTCOME_COUNT)
 			o = OUTCOME_HARNESS_ERROR;
 		if (outcome_worst(o, worst) != worst) {
@@ -71,7 +74,7 @@ static json_t *run_report_cases(json_t *records)
 			json_object_set(attempt, "record_failures", rf);
 		json_array_append_new(json_object_get(entry, "attempts"), attempt);
 	}
-	json_array_foreach(cases, i, rec) {
+	json_array_foreach (cases, i, rec) {
 		long long runs = json_integer_value(json_object_get(rec, "runs"));
 		long long passes = json_integer_value(json_object_get(rec, "passes"));
 		json_object_set_new(rec, "flaky", json_boolean(passes > 0 && passes < runs));
@@ -86,7 +89,7 @@ json_t *run_report_build(const struct run_facts *facts, json_t *records, size_t 
 
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		json_object_set_new(counts, outcome_name((enum outcome)o), json_integer(0));
-	json_array_foreach(records, i, rec) {
+	json_array_foreach (records, i, rec) {
 		const char *o = rec_str(rec, "outcome");
 		json_t *c = json_object_get(counts, o);
 		if (c)
@@ -96,17 +99,17 @@ json_t *run_report_build(const struct run_facts *facts, json_t *records, size_t 
 	json_object_set_new(r, "schema", json_string("kiln.report/1"));
 	json_object_set_new(r, "run_id", json_string(facts->run_id));
 	json_object_set_new(r, "backend", json_string(facts->backend));
-	json_object_set_new(r, "accel_probe", facts->accel_note ? json_string(facts->accel_note)
-								: json_null());
+	json_object_set_new(r, "accel_probe",
+			    facts->accel_note ? json_string(facts->accel_note) : json_null());
 	json_object_set_new(r, "argv", json_incref(facts->argv));
 	json_object_set_new(r, "duration_ms", json_integer(facts->duration_ms));
 	json_object_set_new(r, "interrupted", json_boolean(facts->interrupted));
 	json_object_set_new(r, "exit_code", json_integer(facts->exit_code));
 	json_object_set_new(r, "summary",
-			    json_pack("{s:i, s:i, s:i, s:i, s:o}", "runs", (int)json_array_size(records),
-				      "passed", (int)passed, "failed",
-				      (int)(json_array_size(records) - passed), "not_run", (int)not_run,
-				      "outcomes", counts));
+			    json_pack("{s:i, s:i, s:i, s:i, s:o}", "runs",
+				      (int)json_array_size(records), "passed", (int)passed,
+				      "failed", (int)(json_array_size(records) - passed), "not_run",
+				      (int)not_run, "outcomes", counts));
 	json_object_set_new(r, "cases", run_report_cases(records));
 	return r;
 }
@@ -137,18 +140,20 @@ static void junit_case(FILE *out, const json_t *attempt, const char *name, size_
 		const json_t *diags = json_object_get(attempt, "diagnostics");
 		size_t i;
 		json_t *d;
-		fprintf(out, "    <%s type=\"%s\" message=\"%s: %s\">", 
+		fprintf(out, "    <%s type=\"%s\" message=\"%s: %s\">",
 			strcmp(o, "harness_error") ? "failure" : "error", cls, cls, ereason);
-		json_array_foreach(diags, i, d) {
+		json_array_foreach (diags, i, d) {
 			const char *line = json_string_value(json_object_get(d, "line"));
 			char *el = text_xml_escape(line ? line : "", line ? strlen(line) : 0);
 			fprintf(out, "%s\n", el);
 			free(el);
 		}
 		fprintf(out, "</%s>\n", strcmp(o, "harness_error") ? "failure" : "error");
-		const json_t *tail = json_object_get(json_object_get(attempt, "capsule"), "console_tail");
+		const json_t *tail =
+			json_object_get(json_object_get(attempt, "capsule"), "console_tail");
 		if (json_is_string(tail)) {
-			char *et = text_xml_escape(json_string_value(tail), json_string_length(tail));
+			char *et =
+				text_xml_escape(json_string_value(tail), json_string_length(tail));
 			fprintf(out, "    <system-out>%s</system-out>\n", et);
 			free(et);
 		}
@@ -168,16 +173,17 @@ static char *run_report_junit(json_t *records, long long duration_ms)
 
 	if (!out)
 		abort();
-	json_array_foreach(records, i, rec) {
+	json_array_foreach (records, i, rec) {
 		failures += strcmp(rec_str(rec, "outcome"), "pass") != 0 &&
 			    strcmp(rec_str(rec, "outcome"), "harness_error") != 0;
 		errors += !strcmp(rec_str(rec, "outcome"), "harness_error");
 	}
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(out, "<testsuites>\n <testsuite name=\"kiln\" tests=\"%zu\" failures=\"%zu\" "
-		     "errors=\"%zu\" time=\"%.3f\">\n",
+	fprintf(out,
+		"<testsuites>\n <testsuite name=\"kiln\" tests=\"%zu\" failures=\"%zu\" "
+		"errors=\"%zu\" time=\"%.3f\">\n",
 		json_array_size(records), failures, errors, (double)duration_ms / 1000.0);
-	json_array_foreach(records, i, rec)
+	json_array_foreach (records, i, rec)
 		junit_case(out, rec, rec_str(rec, "name"),
 			   (size_t)json_integer_value(json_object_get(rec, "attempt")));
 	fprintf(out, " </testsuite>\n</testsuites>\n");
@@ -195,7 +201,7 @@ char *run_report_tap(json_t *records)
 	if (!out)
 		abort();
 	fprintf(out, "TAP version 13\n1..%zu\n", json_array_size(records));
-	json_array_foreach(records, i, rec) {
+	json_array_foreach (records, i, rec) {
 		bool ok = !strcmp(rec_str(rec, "outcome"), "pass");
 		char *line = case_line_from_record(rec);
 		char *clean = text_utf8_clean(line, strlen(line));

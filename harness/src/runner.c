@@ -105,13 +105,18 @@ static int runner_count(const char *s)
 
 static int runner_parse(struct run_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"jobs", required_argument, NULL, 'j'},	 {"filter", required_argument, NULL, 'f'},
-		{"repeat", required_argument, NULL, 'r'}, {"tap", no_argument, NULL, 't'},
-		{"quiet", no_argument, NULL, 'q'},	 {"reports", required_argument, NULL, 'R'},
-		{"help", no_argument, NULL, 'h'},	 {"backend", required_argument, NULL, 'B'},
-		{"connect", required_argument, NULL, 'C'}, {"record", no_argument, NULL, 'E'},
-		{"record-failures", no_argument, NULL, 'F'}, {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {{"jobs", required_argument, NULL, 'j'},
+						 {"filter", required_argument, NULL, 'f'},
+						 {"repeat", required_argument, NULL, 'r'},
+						 {"tap", no_argument, NULL, 't'},
+						 {"quiet", no_argument, NULL, 'q'},
+						 {"reports", required_argument, NULL, 'R'},
+						 {"help", no_argument, NULL, 'h'},
+						 {"backend", required_argument, NULL, 'B'},
+						 {"connect", required_argument, NULL, 'C'},
+						 {"record", no_argument, NULL, 'E'},
+						 {"record-failures", no_argument, NULL, 'F'},
+						 {NULL, 0, NULL, 0}};
 	int c;
 
 	o->reports_root = "reports";
@@ -241,15 +246,16 @@ static int runner_start_job(struct runner *r, struct job *j, int conn)
 	j->conn = conn;
 	j->hard_killed = false;
 	if (!j->case_dir) /* a retried case keeps its place */
-		j->case_dir = r->o.repeat > 1
-				      ? util_strdup_printf("%s/%s/%d", r->run_dir, f->name, j->attempt)
-				      : util_strdup_printf("%s/%s", r->run_dir, f->name);
+		j->case_dir = r->o.repeat > 1 ? util_strdup_printf("%s/%s/%d", r->run_dir, f->name,
+								   j->attempt)
+					      : util_strdup_printf("%s/%s", r->run_dir, f->name);
 	if (util_mkdir_p(j->case_dir, 0755) < 0) {
 		util_err("cannot create %s: %s", j->case_dir, strerror(errno));
 		return -1;
 	}
-	j->hard_deadline = util_now_ms() + HARD_BOUND_SLACK_MS +
-			   (int64_t)(f->timeout_s * 1000) * replay_record_runs_per_case(r->o.record);
+	j->hard_deadline =
+		util_now_ms() + HARD_BOUND_SLACK_MS +
+		(int64_t)(f->timeout_s * 1000) * replay_record_runs_per_case(r->o.record);
 	j->pid = fork();
 	if (j->pid < 0) {
 		util_err("fork: %s", strerror(errno));
@@ -291,7 +297,8 @@ static void runner_collect(struct runner *r, struct job *j, int status)
 	if (backend_conn_done(&r->backend, j->conn, rec)) {
 		/* Its host failed: run it again on another, and keep the failed
 		 * attempt's directory beside the new one. */
-		char *kept = util_strdup_printf("%s.host-failed-%d", j->case_dir, r->backend.retries);
+		char *kept =
+			util_strdup_printf("%s.host-failed-%d", j->case_dir, r->backend.retries);
 		rename(j->case_dir, kept);
 		backend_retry_note(&r->backend, rec, kept + strlen(r->run_dir) + 1);
 		r->retry[r->n_retry++] = j;
@@ -413,15 +420,23 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 	size_t i, passed = 0;
 	json_t *rec;
 
-	json_array_foreach(r->records, i, rec) {
-		enum outcome o = outcome_from_name(json_string_value(json_object_get(rec, "outcome")) ?: "");
+	json_array_foreach (r->records, i, rec) {
+		enum outcome o =
+			outcome_from_name(json_string_value(json_object_get(rec, "outcome")) ?: "");
 		worst = outcome_worst(worst, o == OUTCOME_COUNT ? OUTCOME_HARNESS_ERROR : o);
 		passed += o == OUTCOME_PASS;
 	}
-	int code = r->interrupted && sigwake_stop_signal() ? KILN_EXIT_INTERRUPTED : outcome_exit_code(worst);
-	struct run_facts facts = {r->run_id, r->run_dir, r->o.reports_root, r->backend.ops->name,
+	int code = r->interrupted && sigwake_stop_signal() ? KILN_EXIT_INTERRUPTED
+							   : outcome_exit_code(worst);
+	struct run_facts facts = {r->run_id,
+				  r->run_dir,
+				  r->o.reports_root,
+				  r->backend.ops->name,
 				  r->accel_note[0] ? r->accel_note : NULL,
-				  (long long)(util_now_ms() - r->started), r->interrupted, code, argv_json};
+				  (long long)(util_now_ms() - r->started),
+				  r->interrupted,
+				  code,
+				  argv_json};
 	json_t *report = run_report_build(&facts, r->records, r->n_queue - r->done);
 	if (r->o.n_connect)
 		backend_report(&r->backend, report);

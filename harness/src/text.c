@@ -63,8 +63,12 @@ static char *text_filter(const char *s, size_t len, bool xml)
 			i += n ? n : 1;
 			continue;
 		}
-		const char *ent = !xml ? NULL : cp == '&' ? "&amp;" : cp == '<' ? "&lt;"
-				  : cp == '>' ? "&gt;" : cp == '"' ? "&quot;" : NULL;
+		const char *ent = !xml	      ? NULL
+				  : cp == '&' ? "&amp;"
+				  : cp == '<' ? "&lt;"
+				  : cp == '>' ? "&gt;"
+				  : cp == '"' ? "&quot;"
+					      : NULL;
 		if (ent) {
 			p = stpcpy(p, ent);
 		} else {

@@ -224,8 +224,7 @@ char *util_path_join(const char *dir, const char *rel)
 	return util_strdup_printf("%s/%s", dir, rel);
 }
 
-static int util_rm_one(const char *path, const struct stat *st, int flag,
-		       struct FTW *ftw)
+static int util_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;

@@ -81,7 +81,8 @@ static void bad_vm(void)
 	expect("vm_map_unaligned", vm_map((void *)(USER_MMAP_BASE + 123), 4096, 0), ERR_INVAL);
 	expect("vm_map_bad_prot", vm_map(0, 4096, 0x80), ERR_INVAL);
 	expect("vm_map_over_image", vm_map((void *)USER_IMAGE_BASE, 4096, 0), ERR_INVAL);
-	expect("thread_kernel_entry", thread_spawn((void *)KERNEL_TEXT, (void *)USER_STACK_TOP, 0), ERR_INVAL);
+	expect("thread_kernel_entry", thread_spawn((void *)KERNEL_TEXT, (void *)USER_STACK_TOP, 0),
+	       ERR_INVAL);
 }
 
 int main(void)

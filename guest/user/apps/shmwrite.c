@@ -18,7 +18,7 @@ int main(void)
 		x ^= x << 13, x ^= x >> 17, x ^= x << 5; // xorshift32
 		data[i] = (uint8)x;
 	}
-	uint32 msg[2] = { BULK_LEN, checksum(data, BULK_LEN) };
+	uint32 msg[2] = {BULK_LEN, checksum(data, BULK_LEN)};
 	if (svc_register("bulk", shm) != 0)
 		fail("shmwrite register");
 	if (ipc_send(svc_wait("bulk-done"), msg, sizeof(msg)) != 0)

@@ -19,7 +19,7 @@ static void printf_put(char c, void *arg)
 // out in one call. Returns the number of bytes written or an error.
 int printf(const char *fmt, ...)
 {
-	struct printf_buf b = { .len = 0 };
+	struct printf_buf b = {.len = 0};
 	va_list ap;
 	va_start(ap, fmt);
 	fmt_vformat(printf_put, &b, fmt, ap);

@@ -52,10 +52,10 @@ struct vm_ops {
 	int ring;
 	/* Start the guest paused. On failure *vm is NULL and reason says why
 	 * (for VM_START_QEMU_FAILED: QEMU's own words, first line). */
-	enum vm_start_error (*start)(const struct vm_spec *spec, struct vm **vm,
-				     char *reason, size_t reason_len);
-	int (*execute)(struct vm *vm, const char *command, json_t *args,
-		       int64_t deadline_ms, json_t **ret, struct qmp_error *err);
+	enum vm_start_error (*start)(const struct vm_spec *spec, struct vm **vm, char *reason,
+				     size_t reason_len);
+	int (*execute)(struct vm *vm, const char *command, json_t *args, int64_t deadline_ms,
+		       json_t **ret, struct qmp_error *err);
 	int (*resume)(struct vm *vm, int64_t deadline_ms, struct qmp_error *err);
 	/* Fds to poll besides the console (control channel, exit notice). */
 	size_t (*poll_fds)(struct vm *vm, struct pollfd *fds, size_t max);

@@ -30,7 +30,7 @@ struct case_ctx {
 
 	size_t step; /* index of the step being waited on */
 	int64_t step_start;
-	struct console_scan scan; /* for an expect step */
+	struct console_scan scan;	  /* for an expect step */
 	struct console_scan *child_scans; /* for an unordered group */
 	bool *child_done;
 	uint64_t group_end;
@@ -38,7 +38,7 @@ struct case_ctx {
 
 	struct console_scan *fail_scans;
 	bool *fail_armed;
-	uint64_t line_off;  /* marker policy: next line to look at */
+	uint64_t line_off;    /* marker policy: next line to look at */
 	json_t *seen_markers; /* set of marker lines seen */
 
 	json_t *steps;	 /* per-step records for case.json */
@@ -58,12 +58,11 @@ struct case_ctx {
 	char reason[1024];
 	json_t *capsule;
 	json_t *diagnostics; /* SMOKES_* findings of a case that did not pass */
-	bool host_failed; /* the backend's host failed: the runner may retry */
+	bool host_failed;    /* the backend's host failed: the runner may retry */
 };
 
 /* Set the verdict once; later calls are ignored (the first cause wins). */
-void case_verdict(struct case_ctx *c, enum outcome o, const char *fmt, ...)
-	KILN_PRINTF(3, 4);
+void case_verdict(struct case_ctx *c, enum outcome o, const char *fmt, ...) KILN_PRINTF(3, 4);
 
 /* case_console.c */
 int case_console_open_log(struct case_ctx *c);

@@ -15,15 +15,14 @@
 
 struct case_opts {
 	const struct vm_ops *ops;
-	const char *accel;     /* resolved for this run: "tcg" or "kvm" */
-	int stop_fd;	       /* readable once the case must stop (SIGINT...) */
-	char **extra_args;     /* more QEMU arguments, NULL-terminated, or NULL */
-	const char *run_root;  /* parent of private run dirs; NULL: $TMPDIR or /tmp */
-	int attempt;	       /* 1-based, for --repeat */
+	const char *accel;	 /* resolved for this run: "tcg" or "kvm" */
+	int stop_fd;		 /* readable once the case must stop (SIGINT...) */
+	char **extra_args;	 /* more QEMU arguments, NULL-terminated, or NULL */
+	const char *run_root;	 /* parent of private run dirs; NULL: $TMPDIR or /tmp */
+	int attempt;		 /* 1-based, for --repeat */
 	const char *connect_uri; /* libvirt: the host to run on; NULL: default */
 };
 
-enum outcome case_run(const struct fixture *f, const char *case_dir,
-		      const struct case_opts *opts);
+enum outcome case_run(const struct fixture *f, const char *case_dir, const struct case_opts *opts);
 
 #endif

@@ -42,7 +42,7 @@ void console_free(struct console *c);
 /* Append len bytes that arrived at t_ms. */
 void console_feed(struct console *c, const char *data, size_t len, int64_t t_ms);
 
-uint64_t console_total(const struct console *c); /* bytes fed so far */
+uint64_t console_total(const struct console *c);	/* bytes fed so far */
 int64_t console_first_byte_ms(const struct console *c); /* -1: none yet */
 
 static inline struct console_scan console_scan_from(uint64_t offset)
@@ -52,17 +52,15 @@ static inline struct console_scan console_scan_from(uint64_t offset)
 
 /* Look for p in what has arrived since s->from and not yet been searched.
  * On a match fill m and return true. */
-bool console_search(struct console *c, const struct pattern *p,
-		    struct console_scan *s, struct console_match *m);
+bool console_search(struct console *c, const struct pattern *p, struct console_scan *s,
+		    struct console_match *m);
 
 /* The next complete line after *offset (its bytes without "\n" or "\r\n"),
  * advancing *offset past it. Returns false when no complete line is left. */
-bool console_next_line(const struct console *c, uint64_t *offset,
-		       const char **line, size_t *len);
+bool console_next_line(const struct console *c, uint64_t *offset, const char **line, size_t *len);
 
 /* Copy up to len bytes ending at absolute offset end into a new string
  * (clipped to what is still held); *out_len gets its length. */
-char *console_copy(const struct console *c, uint64_t start, uint64_t end,
-		   size_t *out_len);
+char *console_copy(const struct console *c, uint64_t start, uint64_t end, size_t *out_len);
 
 #endif

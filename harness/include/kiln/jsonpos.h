@@ -20,7 +20,6 @@ void jsonpos_free(struct jsonpos *idx);
 
 /* Position of pointer, 1-based. Falls back to the nearest indexed ancestor,
  * then to 1:1. */
-void jsonpos_lookup(const struct jsonpos *idx, const char *pointer, int *line,
-		    int *column);
+void jsonpos_lookup(const struct jsonpos *idx, const char *pointer, int *line, int *column);
 
 #endif

@@ -25,8 +25,8 @@ enum {
 	KILN_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM; reports are still written */
 };
 
-const char *outcome_name(enum outcome o);  /* "pass", "guest_panicked", ... */
-int outcome_exit_code(enum outcome o);	   /* 0, 1, 3..7 */
+const char *outcome_name(enum outcome o); /* "pass", "guest_panicked", ... */
+int outcome_exit_code(enum outcome o);	  /* 0, 1, 3..7 */
 /* Parse a name; returns OUTCOME_COUNT when unknown. */
 enum outcome outcome_from_name(const char *name);
 /* The more severe of two outcomes (enum order is severity order). */

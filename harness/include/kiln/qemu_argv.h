@@ -21,8 +21,7 @@ const char *qemu_binary(void);
 
 /* Arguments for spec, with QMP and the console as clients of the two
  * sockets. */
-char **qemu_argv_build(const struct vm_spec *spec, const char *qmp_sock,
-		       const char *console_sock);
+char **qemu_argv_build(const struct vm_spec *spec, const char *qmp_sock, const char *console_sock);
 
 /* The guest and machine part alone (no control channels): what both the
  * harness and a bare-QEMU run share. */

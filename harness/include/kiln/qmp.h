@@ -53,8 +53,8 @@ bool qmp_closed(const struct qmp *q);
 
 /* Run one command and wait for its reply. On QMP_OK *ret (if not NULL) gets
  * the "return" value. args may be NULL. */
-int qmp_execute(struct qmp *q, const char *command, json_t *args,
-		int64_t deadline_ms, json_t **ret, struct qmp_error *err);
+int qmp_execute(struct qmp *q, const char *command, json_t *args, int64_t deadline_ms, json_t **ret,
+		struct qmp_error *err);
 
 /* Read what the socket has now without blocking, queueing events. For a
  * poll() loop: call it when the fd is readable. Returns QMP_OK, or an error
@@ -64,12 +64,11 @@ int qmp_pump(struct qmp *q, struct qmp_error *err);
 /* Take the oldest queued event named name (any event when name is NULL)
  * whose "data" contains data_subset (when not NULL). New reference, or NULL
  * when none is queued. */
-json_t *qmp_event_take(struct qmp *q, const char *name,
-		       const json_t *data_subset);
+json_t *qmp_event_take(struct qmp *q, const char *name, const json_t *data_subset);
 
 /* Wait until such an event arrives or the deadline passes. */
-int qmp_wait_event(struct qmp *q, const char *name, const json_t *data_subset,
-		   int64_t deadline_ms, json_t **event, struct qmp_error *err);
+int qmp_wait_event(struct qmp *q, const char *name, const json_t *data_subset, int64_t deadline_ms,
+		   json_t **event, struct qmp_error *err);
 
 /* True when every key of subset is in value with an equal (recursively
  * subset-matching for objects) value. Used for `returns` and event data. */

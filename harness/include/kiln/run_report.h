@@ -15,7 +15,7 @@ struct run_facts {
 	const char *run_dir;	  /* reports/<run-id> */
 	const char *reports_root; /* reports */
 	const char *backend;
-	const char *accel_note;	  /* result of the kvm probe, or NULL */
+	const char *accel_note; /* result of the kvm probe, or NULL */
 	long long duration_ms;
 	bool interrupted;
 	int exit_code;
