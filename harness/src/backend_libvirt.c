@@ -332,8 +332,7 @@ static size_t lv_poll_fds(struct vm *vm, struct pollfd *fds, size_t max)
 	size_t n = 0;
 
 	/* QMP first: events sent before the stop notice are read before it. */
-	if (n < max && v->qmp && qmp_fd(v->qmp) >= 0)
-		fds[n++] = (struct pollfd){qmp_fd(v->qmp), POLLIN, 0};
+	n += qmp_poll_add(v->qmp, fds, max);
 	if (n < max && v->notify_rd >= 0 && !vm->exit.exited && !vm->host_lost)
 		fds[n++] = (struct pollfd){v->notify_rd, POLLIN, 0};
 	return n;

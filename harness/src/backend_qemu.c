@@ -272,8 +272,7 @@ static size_t qemu_poll_fds(struct vm *vm, struct pollfd *fds, size_t max)
 	struct qemu_vm *q = vm->priv;
 	size_t n = 0;
 
-	if (n < max && q->qmp && qmp_fd(q->qmp) >= 0 && !qmp_closed(q->qmp))
-		fds[n++] = (struct pollfd){qmp_fd(q->qmp), POLLIN, 0};
+	n += qmp_poll_add(q->qmp, fds, max);
 	if (n < max && q->pidfd >= 0 && !vm->exit.exited)
 		fds[n++] = (struct pollfd){q->pidfd, POLLIN, 0};
 	return n;

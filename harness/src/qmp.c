@@ -63,9 +63,12 @@ int qmp_fd(const struct qmp *q)
 	return q->fd;
 }
 
-bool qmp_closed(const struct qmp *q)
+size_t qmp_poll_add(const struct qmp *q, struct pollfd *fds, size_t max)
 {
-	return q->closed;
+	if (!q || q->closed || q->fd < 0 || max == 0)
+		return 0;
+	fds[0] = (struct pollfd){q->fd, POLLIN, 0};
+	return 1;
 }
 
 const char *qmp_version(const struct qmp *q)

@@ -13,6 +13,7 @@
 #define KILN_QMP_H
 
 #include <jansson.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,9 +48,11 @@ int qmp_fd(const struct qmp *q);
 int qmp_handshake(struct qmp *q, int64_t deadline_ms, struct qmp_error *err);
 const char *qmp_version(const struct qmp *q); /* "7.2.22" or "" */
 
-/* True once the server has closed the connection (events already read stay
- * queued). A closed fd must not be polled again: it is always readable. */
-bool qmp_closed(const struct qmp *q);
+/* Add q's fd to fds (at most max) for poll() while the connection can
+ * still say something: a closed one is always readable and would spin the
+ * loop, so it is left out (events already read stay queued). q may be
+ * NULL. Returns how many were added: 0 or 1. */
+size_t qmp_poll_add(const struct qmp *q, struct pollfd *fds, size_t max);
 
 /* Run one command and wait for its reply. On QMP_OK *ret (if not NULL) gets
  * the "return" value. args may be NULL. */

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "kiln/qmp.h"
@@ -375,6 +376,39 @@ START_TEST(server_gone_before_the_command)
 }
 END_TEST
 
+/* A closed connection is always readable: a poll loop that kept it would
+ * spin. Open, qmp_poll_add() offers the fd; closed, it offers nothing, and
+ * the event that came before the close is still queued. */
+START_TEST(closed_connection_leaves_the_poll_set)
+{
+	static const struct act script[] = {HANDSHAKE,
+					    {ACT_SLEEP, NULL, 0, 300}, /* open while we look */
+					    {ACT_WRITE,
+					     "{\"event\": \"SHUTDOWN\", \"data\": {}}\r\n", 0, 0},
+					    {ACT_CLOSE, NULL, 0, 0},
+					    {ACT_END, NULL, 0, 0}};
+	struct fake f = fake_start(script);
+	struct qmp_error err = {0};
+	struct pollfd p[2];
+	json_t *ev;
+
+	handshake_ok(&f);
+	ck_assert_uint_eq(qmp_poll_add(f.q, p, 2), 1);
+	ck_assert_int_eq(p[0].fd, qmp_fd(f.q));
+	ck_assert_uint_eq(qmp_poll_add(f.q, p, 0), 0); /* no room, nothing written */
+	ck_assert_int_eq(qmp_wait_event(f.q, "SHUTDOWN", NULL, util_now_ms() + 2000, &ev, &err),
+			 QMP_OK);
+	json_decref(ev);
+	/* Read to the end: the server has closed. */
+	while (qmp_pump(f.q, &err) == QMP_OK)
+		poll(p, qmp_poll_add(f.q, p, 2), 100);
+	ck_assert_int_eq(err.status, QMP_ERR_CLOSED);
+	ck_assert_uint_eq(qmp_poll_add(f.q, p, 2), 0);
+	ck_assert_uint_eq(qmp_poll_add(NULL, p, 2), 0);
+	fake_end(&f);
+}
+END_TEST
+
 START_TEST(server_closes_before_greeting)
 {
 	static const struct act script[] = {{ACT_CLOSE, NULL, 0, 0}, {ACT_END, NULL, 0, 0}};
@@ -568,6 +602,7 @@ static Suite *qmp_suite(void)
 	tcase_add_test(errors, server_closes_in_the_middle_of_a_reply);
 	tcase_add_test(errors, server_gone_before_the_command);
 	tcase_add_test(errors, server_closes_before_greeting);
+	tcase_add_test(errors, closed_connection_leaves_the_poll_set);
 	tcase_add_test(errors, server_resets_with_command_unread);
 	tcase_add_test(errors, garbage_is_a_protocol_error);
 	tcase_add_test(errors, deadline_passes);
