@@ -170,24 +170,22 @@ void case_console_check(struct case_ctx *c)
 	case_check_markers(c);
 }
 
-void case_console_grace(struct case_ctx *c, int ms)
+bool case_console_drain(struct case_ctx *c, int ms)
 {
 	int64_t until = util_now_ms() + ms;
 
-	/* Until the deadline, or until QEMU has ended and its output is all
-	 * read: its exit status is part of the evidence. */
 	while (util_now_ms() < until && (c->vm->console_fd >= 0 || !c->vm->exit.exited)) {
 		struct pollfd p[8];
 		size_t n = 0;
 		if (c->vm->console_fd >= 0)
 			p[n++] = (struct pollfd){c->vm->console_fd, POLLIN, 0};
 		size_t nvm = c->vm->ops->poll_fds(c->vm, p + n, 8 - n);
-		if (poll(p, n + nvm, (int)(until - util_now_ms())) <= 0)
+		int rc = poll(p, n + nvm, (int)(until - util_now_ms()));
+		if (rc < 0 && errno != EINTR)
 			break;
 		if (n && p[0].revents)
 			case_console_read(c);
 		c->vm->ops->dispatch(c->vm, p + n, nvm);
 	}
-	if (c->fail_hit)
-		case_console_fail_reason(c);
+	return c->vm->exit.exited;
 }

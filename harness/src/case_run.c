@@ -397,8 +397,10 @@ static void case_loop(struct case_ctx *c)
 				; /* QEMU is gone: take the rest, up to end of file */
 		case_console_check(c);
 	}
-	if (c->outcome == OUTCOME_GUEST_PANICKED)
-		case_console_grace(c, 300);
+	if (c->outcome == OUTCOME_GUEST_PANICKED) {
+		case_console_drain(c, 300);
+		case_console_fail_reason(c);
+	}
 }
 
 /* accel as QEMU reports it, not as requested. */
@@ -483,18 +485,9 @@ static char *case_make_run_dir(const struct case_opts *opts)
  * moment for QEMU's end before calling it a harness error. */
 static bool case_exited_during_resume(struct case_ctx *c, const struct qmp_error *err)
 {
-	int64_t until = util_now_ms() + 2000;
-
 	if (err->status != QMP_ERR_CLOSED && err->status != QMP_ERR_IO)
 		return false;
-	while (!c->vm->exit.exited && util_now_ms() < until) {
-		struct pollfd p[8];
-		size_t n = c->vm->ops->poll_fds(c->vm, p, 8);
-		if (poll(p, n, (int)(until - util_now_ms())) < 0 && errno != EINTR)
-			break;
-		c->vm->ops->dispatch(c->vm, p, n);
-	}
-	return c->vm->exit.exited;
+	return case_console_drain(c, 2000);
 }
 
 /* Start the guest, attach, resume. False when the case already has its

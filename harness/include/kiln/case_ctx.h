@@ -70,11 +70,14 @@ int case_console_open_log(struct case_ctx *c);
 bool case_console_read(struct case_ctx *c);
 /* Look for armed fail patterns and marker-policy violations in new bytes. */
 void case_console_check(struct case_ctx *c);
-/* After a fail pattern: keep reading briefly so the whole panic message
- * reaches console.log and the capsule. */
-void case_console_grace(struct case_ctx *c, int ms);
+/* Keep reading the console and the backend's channels until QEMU has
+ * ended and all its output is read, or ms pass; true when QEMU has ended.
+ * After a fail pattern it brings the rest of the panic message (and QEMU's
+ * exit status, part of the evidence); after a failed `cont` it tells a guest
+ * that ended at once from a harness error. */
+bool case_console_drain(struct case_ctx *c, int ms);
 /* The guest_panicked verdict, its reason naming the whole matching line;
- * called again after the grace read, when more of the line has arrived. */
+ * called again after the drain, when more of the line has arrived. */
 void case_console_fail_reason(struct case_ctx *c);
 
 /* capsule.c: registers, status, console tail, last marker. New reference. */
