@@ -36,19 +36,6 @@ static void usage(void)
 		 "[--triple-fault] [--list-rules] [FILE...]");
 }
 
-/* A number in [0, max] from s; -1 otherwise. */
-static int parse_small(const char *s, int max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > max)
-		return -1;
-	return (int)v;
-}
-
 static int parse_args(int argc, char **argv, struct diag_opts *o)
 {
 	int i, v;
@@ -61,10 +48,12 @@ static int parse_args(int argc, char **argv, struct diag_opts *o)
 			break;
 		} else if (!strcmp(a, "--from") && val && !diag_source_parse(val, &o->from)) {
 			i++;
-		} else if (!strcmp(a, "--exit-code") && val && (v = parse_small(val, 255)) >= 0) {
+		} else if (!strcmp(a, "--exit-code") && val &&
+			   util_parse_int(val, 0, 255, &v) == 0) {
 			o->exit_status = W_EXITCODE(v, 0);
 			i++;
-		} else if (!strcmp(a, "--exit-signal") && val && (v = parse_small(val, 127)) > 0) {
+		} else if (!strcmp(a, "--exit-signal") && val &&
+			   util_parse_int(val, 1, 127, &v) == 0) {
 			o->exit_status = W_EXITCODE(0, v);
 			i++;
 		} else if (!strcmp(a, "--triple-fault")) {

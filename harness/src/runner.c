@@ -93,16 +93,6 @@ static void usage(void)
 		   "  -j N is per connection when --connect names several hosts.\n");
 }
 
-/* A positive count, or 0 (rejected by the caller) for anything else:
- * "-j two" must not quietly become "-j 0". */
-static int runner_count(const char *s)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	return *s && !*end && v > 0 && v <= 4096 ? (int)v : 0;
-}
-
 static int runner_parse(struct run_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {{"jobs", required_argument, NULL, 'j'},
@@ -117,6 +107,7 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 						 {"record", no_argument, NULL, 'E'},
 						 {"record-failures", no_argument, NULL, 'F'},
 						 {NULL, 0, NULL, 0}};
+	bool bad = false;
 	int c;
 
 	o->reports_root = "reports";
@@ -125,9 +116,9 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'j': o->jobs = runner_count(optarg); break;
+		case 'j': bad |= util_parse_int(optarg, 1, 4096, &o->jobs) < 0; break;
 		case 'f': o->filter = optarg; break;
-		case 'r': o->repeat = runner_count(optarg); break;
+		case 'r': bad |= util_parse_int(optarg, 1, 4096, &o->repeat) < 0; break;
 		case 't': o->tap = true; break;
 		case 'q': o->quiet = true; break;
 		case 'R': o->reports_root = optarg; break;
@@ -143,11 +134,11 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 		default: usage(); return -1;
 		}
 	}
-	if (o->jobs < 1 || o->repeat < 1 || optind >= argc) {
-		if (optind >= argc)
-			util_err("run: name at least one fixture or directory");
-		else
+	if (bad || optind >= argc) {
+		if (bad)
 			util_err("run: -j and --repeat take a whole number from 1 to 4096");
+		else
+			util_err("run: name at least one fixture or directory");
 		usage();
 		return -1;
 	}

@@ -1,6 +1,7 @@
 /* util.c: clocks, user messages, atomic files. See kiln/util.h. */
 #include "kiln/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -85,6 +86,21 @@ char *util_strdup(const char *s)
 	if (!d)
 		abort();
 	return d;
+}
+
+int util_parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	if (!s || !(isdigit((unsigned char)s[0]) || (s[0] == '-' && isdigit((unsigned char)s[1]))))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
 }
 
 int util_mkdir_p(const char *dir, unsigned mode)

@@ -32,6 +32,11 @@ bool util_json_only(void);
 char *util_strdup_printf(const char *fmt, ...) KILN_PRINTF(1, 2);
 char *util_strdup(const char *s);
 
+/* A whole decimal number in [min, max] from all of s ("12", "-3"; not "",
+ * " 5", "5x", "0x10" or out of range) into *out. 0, or -1 with *out
+ * untouched: "-j two" must be an error, not quietly -j 0. */
+int util_parse_int(const char *s, int min, int max, int *out);
+
 /* Create dir and its parents with mode. Returns 0 or -1 with errno set. */
 int util_mkdir_p(const char *dir, unsigned mode);
 
