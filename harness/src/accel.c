@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "kiln/qemu_argv.h"
+#include "kiln/spawn.h"
 #include "kiln/util.h"
 
 #define PROBE_BUDGET_MS 1500
@@ -67,23 +67,13 @@ static int probe_run(const char *image, int64_t budget_ms)
 			"-kernel",
 			(char *)image,
 			NULL};
-	pid_t parent = getpid(), pid = fork();
+	pid_t pid = spawn_child(argv, &(struct spawn_opts){.own_group = true,
+							   .in_fd = SPAWN_NULL,
+							   .out_fd = SPAWN_NULL});
 	int status = -1, pidfd;
 
 	if (pid < 0)
 		return -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		setpgid(0, 0);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent || null < 0)
-			_exit(127);
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
 	pidfd = pidfd_open(pid, 0);
 	struct pollfd p = {pidfd, POLLIN, 0};
 	if (pidfd < 0 || poll(&p, 1, (int)budget_ms) <= 0)

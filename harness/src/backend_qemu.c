@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -23,6 +22,7 @@
 
 #include "kiln/backend.h"
 #include "kiln/qemu_argv.h"
+#include "kiln/spawn.h"
 #include "kiln/util.h"
 
 struct qemu_vm {
@@ -132,27 +132,6 @@ static void qemu_start_reason(struct qemu_vm *q, char *reason, size_t len)
 	free(text);
 }
 
-static void qemu_child(const struct vm_spec *spec, char **argv, const char *stderr_path,
-		       pid_t parent)
-{
-	int null = open("/dev/null", O_RDONLY);
-	int err = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-	setpgid(0, 0);
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(127); /* the harness died before prctl took effect */
-	(void)spec;
-	if (null < 0 || err < 0)
-		_exit(127);
-	dup2(null, STDIN_FILENO);
-	dup2(err, STDOUT_FILENO);
-	dup2(err, STDERR_FILENO);
-	execvp(argv[0], argv);
-	dprintf(STDERR_FILENO, "kiln: cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
-}
-
 static struct qemu_vm *qemu_vm_new(const struct vm_spec *spec)
 {
 	struct qemu_vm *q = calloc(1, sizeof(*q));
@@ -175,7 +154,7 @@ static enum vm_start_error qemu_start(const struct vm_spec *spec, struct vm **ou
 	struct qemu_vm *q = qemu_vm_new(spec);
 	char *qmp_path = util_strdup_printf("%s/qmp.sock", spec->run_dir);
 	char *con_path = util_strdup_printf("%s/console.sock", spec->run_dir);
-	int qmp_l = listen_unix(qmp_path), con_l = listen_unix(con_path), qfd = -1;
+	int qmp_l = listen_unix(qmp_path), con_l = listen_unix(con_path), qfd = -1, err_fd = -1;
 	int64_t deadline = util_now_ms() + (int64_t)(spec->start_timeout_s * 1000);
 	enum vm_start_error ret = VM_START_HARNESS;
 	struct qmp_error qerr;
@@ -189,15 +168,18 @@ static enum vm_start_error qemu_start(const struct vm_spec *spec, struct vm **ou
 	}
 	argv = qemu_argv_build(spec, qmp_path, con_path);
 	json_object_set_new(q->vm.facts, "argv", qemu_argv_to_json(argv));
-	pid_t parent = getpid();
-	q->pid = fork();
+	err_fd = open(q->stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (err_fd < 0) {
+		snprintf(reason, reason_len, "%s: %s", q->stderr_path, strerror(errno));
+		goto cleanup;
+	}
+	q->pid = spawn_child(argv, &(struct spawn_opts){.own_group = true,
+							.in_fd = SPAWN_NULL,
+							.out_fd = err_fd});
 	if (q->pid < 0) {
 		snprintf(reason, reason_len, "fork: %s", strerror(errno));
 		goto cleanup;
 	}
-	if (q->pid == 0)
-		qemu_child(spec, argv, q->stderr_path, parent);
-	setpgid(q->pid, q->pid); /* also here, so a kill never races the child */
 	json_object_set_new(q->vm.facts, "pid", json_integer(q->pid));
 	q->pidfd = pidfd_open(q->pid, 0);
 	if (q->pidfd < 0) {
@@ -238,6 +220,8 @@ static enum vm_start_error qemu_start(const struct vm_spec *spec, struct vm **ou
 	*out = &q->vm;
 	ret = VM_START_OK;
 cleanup:
+	if (err_fd >= 0)
+		close(err_fd);
 	if (qfd >= 0)
 		close(qfd);
 	if (qmp_l >= 0)

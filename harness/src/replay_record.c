@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "kiln/qemu_argv.h"
+#include "kiln/spawn.h"
 #include "kiln/util.h"
 
 #define QEMU_IMG_TIMEOUT_MS 10000
@@ -143,22 +143,18 @@ int replay_record_make_snapshots(const char *path, char *why, size_t why_len)
 			(char *)path,
 			"1M",
 			NULL};
-	pid_t parent = getpid(), pid;
+	int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int st, ret = -1;
+	pid_t pid = -1;
 
-	pid = fork();
-	if (pid == 0) {
-		int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent || err < 0)
-			_exit(127);
-		dup2(err, STDOUT_FILENO);
-		dup2(err, STDERR_FILENO);
-		execvp(argv[0], argv);
-		dprintf(STDERR_FILENO, "cannot run %s: %s (Debian: apt-get install qemu-utils)\n",
-			argv[0], strerror(errno));
-		_exit(127);
+	if (err < 0) {
+		snprintf(why, why_len, "%s: %s", err_path, strerror(errno));
+		goto cleanup;
 	}
+	pid = spawn_child(argv, &(struct spawn_opts){.in_fd = SPAWN_NULL,
+						     .out_fd = err,
+						     .hint = "Debian: apt-get install qemu-utils"});
+	close(err);
 	if (pid < 0) {
 		snprintf(why, why_len, "fork: %s", strerror(errno));
 		goto cleanup;

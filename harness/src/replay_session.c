@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/pidfd.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +23,7 @@
 #include "kiln/outcome.h"
 #include "kiln/replay.h"
 #include "kiln/sigwake.h"
+#include "kiln/spawn.h"
 #include "kiln/util.h"
 
 #define SESSION_QMP_MS 5000
@@ -55,25 +55,6 @@ static void session_install_signals(void)
 		abort();
 }
 
-static void session_child_exec(char **argv, int out_fd, pid_t parent)
-{
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent || !argv[0])
-		_exit(127);
-	signal(SIGPIPE, SIG_DFL);
-	if (out_fd >= 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null < 0)
-			_exit(127);
-		dup2(null, STDIN_FILENO);
-		dup2(out_fd, STDOUT_FILENO);
-		dup2(out_fd, STDERR_FILENO);
-	}
-	execvp(argv[0], argv);
-	dprintf(STDERR_FILENO, "kiln: cannot run %s: %s\n", argv[0], strerror(errno));
-	_exit(127);
-}
-
 /* gdb in the foreground (interactive) or with its output on a pipe. */
 static int session_start_gdb(struct session *x)
 {
@@ -84,13 +65,14 @@ static int session_start_gdb(struct session *x)
 		(char *)s->gdb,	       "-q", "-nx", "-batch", "-x", (char *)s->gdbinit, "-x",
 		(char *)s->batch_file, NULL};
 	int pipefd[2] = {-1, -1};
-	pid_t parent = getpid();
+	bool piped = s->mode == REPLAY_MODE_BATCH;
 
-	if (s->mode == REPLAY_MODE_BATCH && pipe2(pipefd, O_CLOEXEC) < 0)
+	if (piped && pipe2(pipefd, O_CLOEXEC) < 0)
 		return -1;
-	x->gdb_pid = fork();
-	if (x->gdb_pid == 0)
-		session_child_exec(s->mode == REPLAY_MODE_BATCH ? batch : inter, pipefd[1], parent);
+	/* Interactive gdb keeps the terminal; batch gdb talks into the pipe. */
+	x->gdb_pid = spawn_child(piped ? batch : inter,
+				 &(struct spawn_opts){.in_fd = piped ? SPAWN_NULL : SPAWN_KEEP,
+						      .out_fd = piped ? pipefd[1] : SPAWN_KEEP});
 	if (pipefd[1] >= 0)
 		close(pipefd[1]);
 	if (x->gdb_pid < 0) {
