@@ -464,7 +464,6 @@ static void case_fini(struct case_ctx *c)
 	free(c->fail_scans);
 	free(c->fail_armed);
 	free(c->last_marker);
-	free(c->class_text);
 }
 
 static char *case_make_run_dir(const struct case_opts *opts)

@@ -54,7 +54,6 @@ struct case_ctx {
 
 	bool finished;
 	enum outcome outcome;
-	char *class_text; /* "timeout_after:RUGO: boot ok", "fail", ... */
 	char reason[1024];
 	json_t *capsule;
 	json_t *diagnostics; /* SMOKES_* findings of a case that did not pass */
