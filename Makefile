@@ -1,6 +1,6 @@
 # Makefile: the one entry point for Kiln (harness/) and Rugo (guest/).
 #
-# Targets: deps, all (default), run, test, check-ci, bench, fuzz, clean.
+# Targets: deps, all (default), run, suite, test, check-ci, bench, fuzz, clean.
 # `run` and `test` first install what is missing (ci/install-deps.sh), then
 # re-enter make, because which optional parts get built (libvirt) is decided
 # from pkg-config when this file is parsed, and that must happen after deps.
@@ -28,8 +28,11 @@ LIBVIRT_PKGS := libvirt libvirt-qemu
 # loads only when it is selected (kiln/backend_plugin.h): a run that never
 # asks for libvirt does not load libvirt and its dozens of libraries. kiln
 # exports its own functions for the plugin to call (-rdynamic).
-LIBVIRT_SRCS := $(wildcard harness/src/backend_libvirt*.c)
-HARNESS_SRCS := $(filter-out harness/src/main.c $(LIBVIRT_SRCS),$(wildcard harness/src/*.c))
+# One folder per module (docs/architecture.md gives their order); main.c is
+# the only file at the top.
+HARNESS_MODULES := lib fixture diag backend backend/qemu report engine replay runner
+LIBVIRT_SRCS := $(wildcard harness/src/backend/libvirt/*.c)
+HARNESS_SRCS := $(foreach m,$(HARNESS_MODULES),$(wildcard harness/src/$(m)/*.c))
 
 KILN_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow \
 	-Wformat=2 -Wstrict-prototypes -g -fPIC -Iharness/include \
@@ -89,7 +92,8 @@ CHECK_LIBS = $(shell pkg-config --libs check)
 
 $(BUILD)/tests/%: harness/tests/unit/%.c harness/tests/unit/check_main.h $(KILN_ASAN_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(KILN_CFLAGS) $(CHECK_CFLAGS) -O1 $(SAN_FLAGS) $(KILN_LDFLAGS) -Iharness/tests/unit \
+	$(CC) $(KILN_CFLAGS) $(CHECK_CFLAGS) -O1 $(SAN_FLAGS) $(KILN_LDFLAGS) -MMD -MP \
+		-Iharness/tests/unit -Iharness/src \
 		-o $@ $< $(KILN_ASAN_OBJS) $(TEST_EXTRA) $(CHECK_LIBS) $(KILN_LIBS) $(SAN_LINK)
 
 # The XML and exit-status tests reach into the libvirt backend itself; the
@@ -115,11 +119,15 @@ deps:
 	@ci/install-deps.sh
 
 # The Rugo suite: every fixture area except the harness self-tests (which are
-# meant to fail in specific ways) and the diag golden corpus (not fixtures).
-SUITE_DIRS := $(filter-out fixtures/selftest fixtures/diag,$(wildcard fixtures/*))
+# meant to fail in specific ways).
+SUITE_DIRS := $(filter-out fixtures/selftest,$(wildcard fixtures/*))
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory suite
+
+# The suite alone, without the package check: what `make run` does once the
+# packages are there.
+suite: all
 	$(BUILD)/kiln run --reports $(REPORTS) -j $(JOBS) $(SUITE_DIRS)
 
 test: deps
@@ -145,19 +153,20 @@ bench: all
 # Seeds: the golden corpus; new inputs and any crash go to $(BUILD)/fuzz/.
 # FUZZ_TIME=seconds (default 60).
 FUZZ_TIME ?= 60
-FUZZ_SRCS := $(wildcard harness/src/diag_*.c) harness/src/text.c harness/src/util.c
-$(BUILD)/fuzz/fuzz_diag: harness/fuzz/fuzz_diag.c $(FUZZ_SRCS) $(wildcard harness/include/kiln/*.h)
+FUZZ_SRCS := $(wildcard harness/src/diag/*.c) harness/src/lib/text.c harness/src/lib/util.c
+$(BUILD)/fuzz/fuzz_diag: harness/fuzz/fuzz_diag.c $(FUZZ_SRCS) $(wildcard harness/include/kiln/*/*.h harness/src/diag/*.h)
 	@mkdir -p $(@D)
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -Iharness/include -fsanitize=fuzzer,address,undefined \
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -Iharness/include -Iharness/src -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined $(shell pkg-config --cflags jansson) \
 		-o $@ harness/fuzz/fuzz_diag.c $(FUZZ_SRCS) $(shell pkg-config --libs jansson)
 
 fuzz: $(BUILD)/fuzz/fuzz_diag
 	@mkdir -p $(BUILD)/fuzz/corpus
 	$(BUILD)/fuzz/fuzz_diag -max_total_time=$(FUZZ_TIME) -max_len=16384 -print_final_stats=1 \
-		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus fixtures/diag
+		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus harness/tests/diag_golden
 
 clean:
 	rm -rf $(BUILD)
 
--include $(KILN_OBJS:.o=.d) $(KILN_ASAN_OBJS:.o=.d) $(BUILD)/harness/main.d $(BUILD)/asan/harness/main.d
+-include $(KILN_OBJS:.o=.d) $(KILN_ASAN_OBJS:.o=.d) $(BUILD)/harness/main.d $(BUILD)/asan/harness/main.d \
+	$(LIBVIRT_OBJS:.o=.d) $(LIBVIRT_ASAN_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -31,9 +31,9 @@ mkdir -p "$out"
 	exit 2
 }
 # A new log when there is none, or the generator or the corpus changed.
-if [ ! -f "$log" ] || [ -n "$(find bench/diag/genlog.py fixtures/diag -newer "$log" -name '*.*' | head -n 1)" ]; then
+if [ ! -f "$log" ] || [ -n "$(find bench/diag/genlog.py harness/tests/diag_golden -newer "$log" -name '*.*' | head -n 1)" ]; then
 	echo "bench/diag: generating $log"
-	python3 bench/diag/genlog.py "$log" "$SIZE_MB" fixtures/diag
+	python3 bench/diag/genlog.py "$log" "$SIZE_MB" harness/tests/diag_golden
 fi
 "$KILN" diag --list-rules | cut -f4 | grep -vx '(exit)' | sort -u |
 	sed 's/[][\.*^$+?(){}|/]/\\&/g' >"$out/diag-patterns.txt"

@@ -4,7 +4,7 @@ the same guest to its exit, both measured in the same run.
 
 For each fixture: one kiln run first gives the exact QEMU argv kiln used
 (case.json, backend_facts.argv). Everything before "-S" in it is the machine
-and guest part (qemu_argv_machine() in harness/src/qemu_argv.c); after it come
+and guest part (qemu_argv_machine() in harness/src/backend/qemu/qemu_argv.c); after it come
 kiln's control channels (QMP and console sockets, -action, the cpu_reset
 log). The bare run is that machine part plus "-serial file:<log>", so the
 guest prints the same bytes somewhere and exits the same way.

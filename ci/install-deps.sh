@@ -19,7 +19,7 @@ qemu-system-x86 qemu-utils gdb python3"
 # Linkers and a clang toolchain: lld and gold for the diagnostics golden
 # corpus, clang for the libFuzzer target.
 PKGS_TOOLS="lld clang libclang-rt-14-dev"
-# Regenerating the diagnostics golden corpus (fixtures/diag/capture.sh): Linux
+# Regenerating the diagnostics golden corpus (harness/tests/diag_golden/capture.sh): Linux
 # logs boot Debian's kernel with a busybox initramfs and a test module built
 # against its headers; the KASAN logs build a kernel from Debian's source.
 PKGS_DIAG_CAPTURE="g++ busybox-static cpio linux-image-amd64 linux-headers-amd64 linux-source

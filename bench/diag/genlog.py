@@ -2,7 +2,7 @@
 """genlog.py OUT SIZE_MB CORPUS_DIR: write a large, realistic log for the
 `kiln diag` benchmark (bench/diag.sh).
 
-The log is made of the golden corpus's logs (fixtures/diag/*.log), which are
+The log is made of the golden corpus's logs (harness/tests/diag_golden/*.log), which are
 real linker, QEMU, Rugo and Linux output, concatenated in a seeded random
 order until SIZE_MB is reached, as a CI job's log holds one build and boot
 after another. Each copy gets its volatile parts redrawn (hex digits, decimal

@@ -5,7 +5,7 @@
 # dotted symbol reaching a link is a name-mangling bug upstream (an asm
 # label, a generated stub). Scanned: every ELF file under $BUILD/guest
 # (objects, rugo.elf, rugo.mb, user programs), and the global symbols kiln
-# defines ($BUILD/kiln and $BUILD/harness/*.o; what a libc symbol version
+# defines ($BUILD/kiln and $BUILD/harness/**/*.o; what a libc symbol version
 # adds after '@' is not part of the name). Local symbols that the compiler
 # derives from a C name (foo.constprop.0, foo.isra.0, foo.part.0, foo.cold,
 # a function's static variable buf.1) are not linkable and do not count.
@@ -42,7 +42,7 @@ if [ -x "$BUILD/kiln" ]; then
 	{
 		echo "$BUILD/kiln" | scan -g --defined-only
 		echo "$BUILD/kiln" | scan -D --defined-only
-		find "$BUILD/harness" -maxdepth 1 -name '*.o' 2>/dev/null | sort | scan -g --defined-only
+		find "$BUILD/harness" -name '*.o' 2>/dev/null | sort | scan -g --defined-only
 	} >>"$list"
 else
 	ci_warn artifacts_missing kiln

@@ -1,16 +1,23 @@
 #!/bin/sh
-# header_canonical: includes use canonical paths: kiln headers as "kiln/x.h" from harness/include, no ../, harness and guest apart
+# header_canonical: includes use canonical paths: public kiln headers as "kiln/<module>/x.h", private ones beside their sources, no ../, harness and guest apart
 #
-# Owner: ci. See docs/ci.md#header_canonical. Findings (subject FILE:INCLUDE):
+# Owner: ci. See docs/ci.md#header_canonical. The harness's layout is in
+# docs/architecture.md: a module's public headers are in
+# harness/include/kiln/<module>/, its private ones beside its sources in
+# harness/src/<module>/. Findings (subject FILE:INCLUDE):
 #   header_parent       an include with a `..` component;
 #   header_cross        the harness includes a guest header or the reverse;
-#   header_noncanonical a harness header not included as "kiln/<name>.h" from
-#                       harness/include (or as <kiln/...>), or a guest include
+#   header_noncanonical a harness source's include that is neither
+#                       "kiln/<module>/x.h" under harness/include nor a
+#                       private header next to it (tests may also name a
+#                       private header as "<module>/x.h" under harness/src),
+#                       <kiln/...> in angle brackets, or a guest include
 #                       that resolves neither next to the file nor under a
 #                       guest -I root of the Makefile;
-#   header_outside_root a harness header outside harness/include (subject FILE);
-#   header_root         a harness -I root other than harness/include (tests'
-#                       own directories excepted) (subject DIR).
+#   header_outside_root a harness header outside harness/include/kiln/<module>,
+#                       harness/src/<module> and harness/tests (subject FILE);
+#   header_root         a harness -I root other than harness/include and the
+#                       tests' harness/src and own directories (subject DIR).
 . "$ROOT/ci/checks/lib/common.sh"
 
 # The -I roots the build really uses, from the Makefile and guest/*.mk.
@@ -20,20 +27,20 @@ guest_roots=$(printf '%s\n' "$roots" | grep '^guest/')
 
 for r in $(printf '%s\n' "$roots" | grep '^harness/'); do
 	case $r in
-	harness/include | harness/tests/*) ;;
+	harness/include | harness/src | harness/tests/*) ;;
 	*)
 		ci_warn header_root "$r"
-		ci_detail "Makefile: -I$r: harness headers come through harness/include only"
+		ci_detail "Makefile: -I$r: harness headers come through harness/include (and harness/src for white-box tests)"
 		;;
 	esac
 done
 
 ci_sources h | grep '^harness/' | while IFS= read -r f; do
 	case $f in
-	harness/include/* | harness/tests/*) ;;
+	harness/include/kiln/*/* | harness/src/*/* | harness/tests/*) ;;
 	*)
 		ci_warn header_outside_root "$f"
-		ci_detail "$f: move it to harness/include/kiln/ and include it as \"kiln/$(basename "$f")\""
+		ci_detail "$f: a public header goes to harness/include/kiln/<module>/, a private one beside its module's sources"
 		;;
 	esac
 done
@@ -106,20 +113,29 @@ ci_sources c h S | while IFS= read -r f; do
 				continue
 				;;
 			esac
-			# A test's own helper header, next to it.
-			case $f in harness/tests/* | fuzz/* | bench/*)
-				[ -f "$ROOT/$(dirname "$f")/$inc" ] && continue ;;
+			# A private header, next to the module's source that includes it.
+			case $f in harness/src/*/*)
+				[ -f "$ROOT/$(dirname "$f")/$inc" ] && case $inc in */*) ;; *) continue ;; esac ;;
 			esac
-			if [ "$tree" = harness ] && [ ! -f "$ROOT/harness/include/kiln/$(basename "$inc")" ] &&
-				resolves_guest "$f" "$inc"; then
+			# A test's own helper header, next to it; or, white-box, a
+			# module's private header as "<module>/x.h".
+			case $f in harness/tests/* | harness/fuzz/* | bench/*)
+				[ -f "$ROOT/$(dirname "$f")/$inc" ] && continue
+				case $inc in */*) [ -f "$ROOT/harness/src/$inc" ] && continue ;; esac ;;
+			esac
+			public=$(cd "$ROOT/harness/include" 2>/dev/null && find kiln -name "$(basename "$inc")" | head -n 1)
+			if [ "$tree" = harness ] && [ -z "$public" ] && resolves_guest "$f" "$inc"; then
 				ci_warn header_cross "$f:$inc"
 				ci_detail "$where: that is a guest header; the harness never includes guest headers"
 				continue
 			fi
-			[ "$tree" = other ] && [ ! -f "$ROOT/harness/include/kiln/$(basename "$inc")" ] &&
-				continue
+			[ "$tree" = other ] && [ -z "$public" ] && continue
 			ci_warn header_noncanonical "$f:$inc"
-			ci_detail "$where: write #include \"kiln/$(basename "$inc")\" (harness/include is the one root)"
+			if [ -n "$public" ]; then
+				ci_detail "$where: write #include \"$public\" (harness/include is the root of public headers)"
+			else
+				ci_detail "$where: a private header is included by its bare name from its own module's folder only"
+			fi
 			;;
 		esac
 	done

@@ -86,7 +86,7 @@ lv_daemon() {
 
 lv_suite_dirs() {
 	for d in fixtures/*/; do
-		case $d in fixtures/selftest/ | fixtures/diag/) ;; *) printf '%s ' "${d%/}" ;; esac
+		case $d in fixtures/selftest/) ;; *) printf '%s ' "${d%/}" ;; esac
 	done
 }
 

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiln/diag.h"
-#include "kiln/diag_rule.h"
+#include "diag/diag_rule.h"
+#include "kiln/diag/diag.h"
 
 static void fuzz_template(const uint8_t *data, size_t size)
 {

@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kiln/diag.h"
-#include "kiln/outcome.h"
-#include "kiln/replay.h"
-#include "kiln/runner.h"
-#include "kiln/validate.h"
+#include "kiln/diag/diag.h"
+#include "kiln/fixture/validate.h"
+#include "kiln/lib/outcome.h"
+#include "kiln/replay/replay.h"
+#include "kiln/runner/runner.h"
 
 struct command {
 	const char *name;

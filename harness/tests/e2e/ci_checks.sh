@@ -147,17 +147,48 @@ have()
 # ---- header_canonical ------------------------------------------------------
 d=$(fresh header)
 if baseline "$d" header_canonical && absent header_canonical \
-	'header_parent:harness/src/ci_planted.c:../include/kiln/util.h'; then
-	printf '#include "../include/kiln/util.h"\n#include "util.h"\n#include <kiln/text.h>\n' \
-		>"$d/harness/src/ci_planted.c"
-	printf '#include "types.h"\n#include "kiln/util.h"\n' >"$d/guest/kernel/ci_planted.c"
-	printf '/* a private header */\n' >"$d/harness/src/ci_planted.h"
+	'header_parent:harness/src/lib/ci_planted.c:../../include/kiln/lib/util.h'; then
+	printf '#include "../../include/kiln/lib/util.h"\n#include "util.h"\n#include <kiln/lib/text.h>\n#include "engine/case_ctx.h"\n' \
+		>"$d/harness/src/lib/ci_planted.c"
+	printf '#include "types.h"\n#include "kiln/lib/util.h"\n' >"$d/guest/kernel/ci_planted.c"
+	printf '/* a header of no module */\n' >"$d/harness/src/ci_planted.h"
+	# What the layout allows: a private header from its own folder, a
+	# public one by its module path.
+	printf '#include "case_ctx.h"\n#include "kiln/lib/util.h"\n' >"$d/harness/src/engine/ci_fine.c"
 	fires "$d" header_canonical \
-		'header_parent:harness/src/ci_planted.c:../include/kiln/util.h' \
-		'header_noncanonical:harness/src/ci_planted.c:util.h' \
-		'header_noncanonical:harness/src/ci_planted.c:kiln/text.h' \
-		'header_cross:guest/kernel/ci_planted.c:kiln/util.h' \
+		'header_parent:harness/src/lib/ci_planted.c:../../include/kiln/lib/util.h' \
+		'header_noncanonical:harness/src/lib/ci_planted.c:util.h' \
+		'header_noncanonical:harness/src/lib/ci_planted.c:kiln/lib/text.h' \
+		'header_noncanonical:harness/src/lib/ci_planted.c:engine/case_ctx.h' \
+		'header_cross:guest/kernel/ci_planted.c:kiln/lib/util.h' \
 		'header_outside_root:harness/src/ci_planted.h'
+	run "$d" header_canonical
+	grep -q 'ci_fine' "$tmp/out" && { fail "header_canonical: a private header from its own folder is a finding"; show; }
+fi
+
+# ---- module_order ----------------------------------------------------------
+d=$(fresh modules)
+if baseline "$d" module_order && absent module_order \
+	'module_upward:harness/src/lib/ci_planted.c:kiln/engine/case_run.h'; then
+	printf '#include "kiln/engine/case_run.h"\n' >"$d/harness/src/lib/ci_planted.c"
+	printf '#include "kiln/report/case_record.h"\n' >"$d/harness/include/kiln/backend/ci_planted.h"
+	mkdir "$d/harness/src/ci_newmod"
+	printf 'int ci_newmod;\n' >"$d/harness/src/ci_newmod/ci_newmod.c"
+	printf 'int ci_loose;\n' >"$d/harness/src/ci_loose.c"
+	# Downward and same-module includes are the layout working.
+	printf '#include "kiln/lib/util.h"\n#include "kiln/engine/case_run.h"\n' \
+		>"$d/harness/src/engine/ci_down.c"
+	fires "$d" module_order \
+		'module_upward:harness/src/lib/ci_planted.c:kiln/engine/case_run.h' \
+		'module_upward:harness/include/kiln/backend/ci_planted.h:kiln/report/case_record.h' \
+		'module_unlisted:ci_newmod' \
+		'module_unplaced:harness/src/ci_loose.c'
+	run "$d" module_order
+	grep -q 'ci_down' "$tmp/out" && { fail "module_order: a downward include is a finding"; show; }
+	# The order comes from the document: a row taken out is a finding.
+	sed -i '/^| 11 | `main` |/d' "$d/docs/architecture.md"
+	run "$d" module_order
+	has 'SMOKES_WARN: module_unlisted:main' || { fail "module_order: a module without a row is not a finding"; show; }
 fi
 
 # ---- dotted_symbol ---------------------------------------------------------
@@ -167,7 +198,7 @@ else
 	d=$(fresh dotted)
 	mkdir -p "$d/build"
 	cp -a "$BUILD/guest" "$BUILD/kiln" "$d/build/"
-	mkdir -p "$d/build/harness" && cp "$BUILD"/harness/*.o "$d/build/harness/"
+	mkdir -p "$d/build/harness" && cp -a "$BUILD"/harness/. "$d/build/harness/"
 	if baseline "$d" dotted_symbol && absent dotted_symbol \
 		'dotted_symbol:env.gc.stats' 'dotted_symbol:kiln.exported'; then
 		# What C cannot name but an asm label can: a dotted global, defined
@@ -264,16 +295,16 @@ else
 		! -name main.c -exec rm -f {} +
 	printf 'int main(void)\n{\n\treturn 0;\n}\n' >"$d/harness/src/main.c"
 	if baseline "$d" static_analysis && absent static_analysis \
-		'cppcheck:nullPointer:harness/src/ci_planted.c' \
-		'clang_tidy:cert-err34-c:harness/src/ci_planted.c'; then
+		'cppcheck:nullPointer:harness/src/lib/ci_planted.c' \
+		'clang_tidy:cert-err34-c:harness/src/lib/ci_planted.c'; then
 		printf '%s\n' '/* ci_planted.c: a NULL dereference and an unchecked atoi. */' \
 			'#include <stdlib.h>' '' 'int ci_planted_parse(const char *s);' '' \
 			'int ci_planted_parse(const char *s)' '{' '	int *p = NULL;' '' \
 			'	if (s == NULL)' '		return *p;' '	return atoi(s);' '}' \
-			>"$d/harness/src/ci_planted.c"
-		fires "$d" static_analysis 'cppcheck:nullPointer:harness/src/ci_planted.c' \
-			'clang_tidy:clang-analyzer-core.NullDereference:harness/src/ci_planted.c' \
-			'clang_tidy:cert-err34-c:harness/src/ci_planted.c'
+			>"$d/harness/src/lib/ci_planted.c"
+		fires "$d" static_analysis 'cppcheck:nullPointer:harness/src/lib/ci_planted.c' \
+			'clang_tidy:clang-analyzer-core.NullDereference:harness/src/lib/ci_planted.c' \
+			'clang_tidy:cert-err34-c:harness/src/lib/ci_planted.c'
 	fi
 fi
 
@@ -333,7 +364,7 @@ EOF
 mkdir -p "$d/ci/allow"
 rm -f "$d/ci/allow/zz_planted.txt"
 "$d/ci/run_local_checks.sh" --list >"$tmp/out" 2>&1
-for c in header_canonical dotted_symbol fixtures_valid diag_catalogue format static_analysis abi_doc zz_planted; do
+for c in header_canonical module_order dotted_symbol fixtures_valid diag_catalogue format static_analysis abi_doc zz_planted; do
 	grep -q "^$c " "$tmp/out" || { fail "--list does not list $c"; show; }
 done
 run "$d" no_such_check

@@ -1,8 +1,8 @@
 #!/bin/sh
-# diag_golden.sh: the golden corpus of `kiln diag` (fixtures/diag/).
+# diag_golden.sh: the golden corpus of `kiln diag` (harness/tests/diag_golden/).
 #
 # Owner: diagnostics. Every <case>.log, captured from a real tool by
-# fixtures/diag/capture.sh, must give exactly <case>.expected, both with the
+# harness/tests/diag_golden/capture.sh, must give exactly <case>.expected, both with the
 # rules its name selects (ld-*, qemu-*, rugo-*/linux-*) and with --from auto,
 # which applies every table and so catches rules that fire on another
 # tool's output. Then the catalogue (docs/diagnostics.md) is held to the
@@ -11,7 +11,7 @@
 # catalogue does not list.
 set -u
 : "${KILN:?KILN must name the kiln binary}"
-dir=fixtures/diag
+dir=harness/tests/diag_golden
 catalogue=docs/diagnostics.md
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

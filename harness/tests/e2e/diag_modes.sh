@@ -32,8 +32,8 @@ run() {
 	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
 }
 
-warn=fixtures/diag/ld-bfd-direct-rwx_segment.log
-err=fixtures/diag/ld-bfd-gcc-undef_func.log
+warn=harness/tests/diag_golden/ld-bfd-direct-rwx_segment.log
+err=harness/tests/diag_golden/ld-bfd-gcc-undef_func.log
 : >"$tmp/empty"
 printf 'SMOKES_WARN: rwx_segment\n' >"$tmp/warn"
 printf 'SMOKES_ERR: rwx_segment\n' >"$tmp/warn_strict"

@@ -5,7 +5,7 @@
 # Each fixture runs alone (`$KILN run --reports <tmp>/<name> <fixture>`), so
 # kiln's exit code is that case's. The table below says, per fixture, the
 # class text (case.json "class"), the outcome, the exit code
-# (harness/src/outcome.c, docs/reports.md), a piece of the reason that shows
+# (harness/src/lib/outcome.c, docs/reports.md), a piece of the reason that shows
 # the class was reached for the right cause, and a bound on the wall time of
 # the whole kiln run where the issue sets one:
 #   - a guest that panics under a 60 s case timeout: guest_panicked < 2 s;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiln/console.h"
+#include "engine/console.h"
 
 #include "check_main.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiln/diag_prefilter.h"
+#include "diag/diag_prefilter.h"
 
 #include "check_main.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiln/diag.h"
+#include "kiln/diag/diag.h"
 
 #include "check_main.h"
 

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiln/diag_prefilter.h"
-#include "kiln/diag_rule.h"
-#include "kiln/util.h"
+#include "diag/diag_prefilter.h"
+#include "diag/diag_rule.h"
+#include "kiln/lib/util.h"
 
 #include "check_main.h"
 

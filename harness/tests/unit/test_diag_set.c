@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "kiln/diag.h"
+#include "kiln/diag/diag.h"
 
 #include "check_main.h"
 

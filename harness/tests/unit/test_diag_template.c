@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "kiln/diag_rule.h"
+#include "diag/diag_rule.h"
 
 #include "check_main.h"
 

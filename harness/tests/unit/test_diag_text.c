@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiln/diag_rule.h"
-#include "kiln/diag_text.h"
+#include "diag/diag_rule.h"
+#include "diag/diag_text.h"
 
 #include "check_main.h"
 

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiln/fixture.h"
+#include "kiln/fixture/fixture.h"
 
 #include "check_main.h"
 

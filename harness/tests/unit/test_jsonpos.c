@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiln/jsonpos.h"
+#include "fixture/jsonpos.h"
 
 #include "check_main.h"
 

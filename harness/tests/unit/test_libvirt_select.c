@@ -16,9 +16,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "kiln/backend_select.h"
-#include "kiln/outcome.h"
-#include "kiln/util.h"
+#include "kiln/backend/backend_select.h"
+#include "kiln/lib/outcome.h"
+#include "kiln/lib/util.h"
 
 #include "check_main.h"
 

@@ -27,8 +27,8 @@ int main(void)
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiln/backend_libvirt.h"
-#include "kiln/util.h"
+#include "backend/libvirt/backend_libvirt.h"
+#include "kiln/lib/util.h"
 
 #include "check_main.h"
 

@@ -20,8 +20,8 @@
 #include <poll.h>
 #include <unistd.h>
 
-#include "kiln/qmp.h"
-#include "kiln/util.h"
+#include "kiln/backend/qmp.h"
+#include "kiln/lib/util.h"
 
 #include "check_main.h"
 

@@ -14,11 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiln/qemu_argv.h"
-#include "kiln/replay.h"
-#include "kiln/replay_gdb.h"
-#include "kiln/replay_recipe.h"
-#include "kiln/replay_record.h"
+#include "kiln/backend/qemu/qemu_argv.h"
+#include "kiln/engine/replay_recipe.h"
+#include "kiln/replay/replay.h"
+#include "kiln/replay/replay_record.h"
+#include "replay/replay_gdb.h"
 
 #include "check_main.h"
 

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiln/text.h"
+#include "kiln/lib/text.h"
 
 #include "check_main.h"
 

@@ -2,7 +2,7 @@
 #include <check.h>
 #include <limits.h>
 
-#include "kiln/util.h"
+#include "kiln/lib/util.h"
 
 #include "check_main.h"
 

@@ -1,0 +1,36 @@
+/* kiln/engine/case_run.h: run one fixture to a verdict.
+ *
+ * Owner: ring0 core. case_run() starts the guest through a backend, drives
+ * the fixture's steps, applies fail patterns and the marker policy, saves a
+ * failure capsule before the guest is killed, and fills the case directory:
+ * console.log, qmp.log, qemu.stderr, and case.json through the report module
+ * (kiln/report/case_record.h), on every path. It is called in a worker
+ * process, one case at a time.
+ */
+#ifndef KILN_CASE_RUN_H
+#define KILN_CASE_RUN_H
+
+#include <jansson.h>
+
+#include "kiln/backend/backend.h"
+#include "kiln/fixture/fixture.h"
+#include "kiln/lib/outcome.h"
+
+struct case_opts {
+	const struct vm_ops *ops;
+	const char *accel;	 /* resolved for this run: "tcg" or "kvm" */
+	int stop_fd;		 /* readable once the case must stop (SIGINT...) */
+	char **extra_args;	 /* more QEMU arguments, NULL-terminated, or NULL */
+	const char *run_root;	 /* parent of private run dirs; NULL: $TMPDIR or /tmp */
+	int attempt;		 /* 1-based, for --repeat */
+	const char *connect_uri; /* libvirt: the host to run on; NULL: default */
+};
+
+/* Run f with its reports in case_dir (which exists). Returns the verdict.
+ * When record is not NULL, *record gets the case.json object as written (new
+ * reference: the caller decrefs it), so that a later fact can be added
+ * through case_record_add_fact(). */
+enum outcome case_run(const struct fixture *f, const char *case_dir, const struct case_opts *opts,
+		      json_t **record);
+
+#endif

@@ -1,0 +1,104 @@
+/* engine/case_ctx.h: the state of one running case, shared by the parts of
+ * the case engine (case_run.c drives steps, case_console.c takes console
+ * bytes, capsule.c saves evidence; the report module writes case.json from the facts
+ * case_run.c hands it).
+ *
+ * Owner: ring0 core. Nothing outside the case engine includes this.
+ */
+#ifndef KILN_CASE_CTX_H
+#define KILN_CASE_CTX_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "console.h"
+#include "kiln/backend/backend.h"
+#include "kiln/diag/diag.h"
+#include "kiln/engine/case_run.h"
+#include "kiln/lib/util.h"
+
+struct case_ctx {
+	const struct fixture *f;
+	const struct case_opts *opts;
+	const char *case_dir;
+	struct vm *vm;
+	struct console *con;
+	int console_log_fd;
+	uint64_t console_logged; /* bytes written to console.log */
+	FILE *qmp_log;
+	int64_t t0; /* util_now_ms() when QEMU was started */
+
+	size_t step; /* index of the step being waited on */
+	int64_t step_start;
+	struct console_scan scan;	  /* for an expect step */
+	struct console_scan *child_scans; /* for an unordered group */
+	bool *child_done;
+	uint64_t group_end;
+	uint64_t cursor; /* end of the last match */
+
+	struct console_scan *fail_scans;
+	bool *fail_armed;
+	uint64_t line_off;    /* marker policy: next line to look at */
+	json_t *seen_markers; /* set of marker lines seen */
+
+	json_t *steps;	 /* per-step records for case.json */
+	json_t *markers; /* matches in order: {step, pattern, text, t_ms} */
+	char *last_marker;
+	int64_t last_marker_ms;
+	const char *accel_used;
+
+	/* The fail pattern that matched, so the reason can show its whole line
+	 * once the grace read has brought the rest of it. */
+	const struct fail_pattern *fail_hit;
+	struct console_match fail_match;
+
+	bool finished;
+	enum outcome outcome;
+	char reason[1024];
+	json_t *capsule;
+	json_t *diagnostics; /* SMOKES_* findings of a case that did not pass */
+	/* The normalizer reads the console as it arrives, so a failing case's
+	 * diagnostics need no second pass over console.log (which stops at its
+	 * cap; the scan does not). */
+	struct diag_set *diag;
+	struct diag_scan *diag_console;
+	bool host_failed; /* the backend's host failed: the runner may retry */
+};
+
+/* Set the verdict once; later calls are ignored (the first cause wins). */
+void case_verdict(struct case_ctx *c, enum outcome o, const char *fmt, ...) KILN_PRINTF(3, 4);
+
+/* case_console.c */
+int case_console_open_log(struct case_ctx *c);
+/* Read what the console has now; false at end of file. */
+bool case_console_read(struct case_ctx *c);
+/* Look for armed fail patterns and marker-policy violations in new bytes. */
+void case_console_check(struct case_ctx *c);
+/* Keep reading the console and the backend's channels until QEMU has
+ * ended and all its output is read, or ms pass; true when QEMU has ended.
+ * After a fail pattern it brings the rest of the panic message (and QEMU's
+ * exit status, part of the evidence); after a failed `cont` it tells a guest
+ * that ended at once from a harness error. */
+bool case_console_drain(struct case_ctx *c, int ms);
+/* The guest_panicked verdict, its reason naming the whole matching line;
+ * called again after the drain, when more of the line has arrived. */
+void case_console_fail_reason(struct case_ctx *c);
+
+/* capsule.c: registers, status, console tail, last marker. New reference. */
+json_t *capsule_collect(struct case_ctx *c);
+
+/* case_diag.c: the diagnostics of a case. case_diag_start() is called
+ * before the first console byte; case_diag_feed() takes every console byte
+ * as it arrives. case_diag_collect() is for a case that did not pass: call
+ * it before Kiln stops QEMU, because what QEMU says and how it ends after
+ * that is Kiln's doing, not the guest's; it adds QEMU's stderr and its end
+ * and returns the findings (new reference). case_diag_free() is safe to
+ * call once whatever happened before. */
+void case_diag_start(struct case_ctx *c);
+void case_diag_feed(struct case_ctx *c, const char *buf, size_t len);
+json_t *case_diag_collect(struct case_ctx *c);
+void case_diag_free(struct case_ctx *c);
+
+#endif

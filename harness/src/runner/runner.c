@@ -1,0 +1,563 @@
+/* runner.c: `kiln run`. See kiln/runner.h.
+ *
+ * The parent only schedules, watches and reports; every case runs in a
+ * forked worker. The parent's loop waits on one self-pipe that signal
+ * handlers (SIGCHLD, SIGINT, SIGTERM) write to, with a timeout for the next
+ * hard deadline or progress tick.
+ */
+#include "kiln/runner/runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kiln/backend/backend_select.h"
+#include "kiln/backend/qemu/accel.h"
+#include "kiln/engine/case_run.h"
+#include "kiln/fixture/discover.h"
+#include "kiln/lib/outcome.h"
+#include "kiln/lib/sigwake.h"
+#include "kiln/lib/util.h"
+#include "kiln/replay/replay_record.h"
+#include "kiln/report/case_line.h"
+#include "kiln/report/case_record.h"
+#include "kiln/report/run_report.h"
+
+/* On top of the fixture's timeout, what a worker may spend outside it:
+ * start (10 s), capsule (2 s), the panic grace read and exit drain (2.3 s),
+ * stop (1 s). That is 15.3 s; the rest is margin for a loaded machine, since
+ * the bound only exists to catch a worker that is stuck. */
+#define HARD_BOUND_SLACK_MS 20000
+
+struct run_opts {
+	char **paths;
+	size_t n_paths;
+	const char *reports_root;
+	const char *filter;
+	int jobs;
+	int repeat;
+	bool tap, quiet;
+	unsigned record;     /* REPLAY_RECORD_* (--record, --record-failures) */
+	const char *backend; /* --backend, or NULL */
+	char **connect;	     /* --connect URIs */
+	size_t n_connect;
+};
+
+struct job {
+	size_t fixture;
+	int attempt;
+	pid_t pid;
+	int64_t hard_deadline;
+	char *case_dir;
+	bool hard_killed;
+	int conn; /* index into the backend's connections */
+};
+
+struct runner {
+	struct run_opts o;
+	struct fixture_list fixtures;
+	const char *accel_for_auto;
+	char accel_note[256];
+	char *run_id, *run_dir;
+	struct job *queue; /* every (fixture, attempt), in order */
+	size_t n_queue, next;
+	struct job **running;
+	size_t n_running;
+	json_t *records;
+	struct backend_choice backend;
+	struct job **retry; /* cases whose host failed, to run again first */
+	size_t n_retry;
+	size_t done;
+	bool tty, interrupted;
+	int64_t started;
+};
+
+static void runner_install_signals(void)
+{
+	static const int sigs[] = {SIGCHLD, SIGINT, SIGTERM};
+
+	if (sigwake_install(sigs, 3) < 0)
+		abort();
+}
+
+static void usage(void)
+{
+	dprintf(2, "usage: kiln run [-j N] [--filter GLOB] [--repeat N] [--tap] [--quiet]\n"
+		   "                [--reports DIR] [--backend auto|qemu|libvirt]\n"
+		   "                [--connect URI]... [--record | --record-failures]\n"
+		   "                FIXTURE|DIR...\n"
+		   "  -j N is per connection when --connect names several hosts.\n");
+}
+
+static int runner_parse(struct run_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {{"jobs", required_argument, NULL, 'j'},
+						 {"filter", required_argument, NULL, 'f'},
+						 {"repeat", required_argument, NULL, 'r'},
+						 {"tap", no_argument, NULL, 't'},
+						 {"quiet", no_argument, NULL, 'q'},
+						 {"reports", required_argument, NULL, 'R'},
+						 {"help", no_argument, NULL, 'h'},
+						 {"backend", required_argument, NULL, 'B'},
+						 {"connect", required_argument, NULL, 'C'},
+						 {"record", no_argument, NULL, 'E'},
+						 {"record-failures", no_argument, NULL, 'F'},
+						 {NULL, 0, NULL, 0}};
+	bool bad = false;
+	int c;
+
+	o->reports_root = "reports";
+	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	o->repeat = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j': bad |= util_parse_int(optarg, 1, 4096, &o->jobs) < 0; break;
+		case 'f': o->filter = optarg; break;
+		case 'r': bad |= util_parse_int(optarg, 1, 4096, &o->repeat) < 0; break;
+		case 't': o->tap = true; break;
+		case 'q': o->quiet = true; break;
+		case 'R': o->reports_root = optarg; break;
+		case 'B': o->backend = optarg; break;
+		case 'E': o->record |= REPLAY_RECORD_ALL; break;
+		case 'F': o->record |= REPLAY_RECORD_FAILURES; break;
+		case 'C':
+			if (!o->connect)
+				o->connect = util_calloc((size_t)argc, sizeof(char *));
+			o->connect[o->n_connect++] = optarg;
+			break;
+		case 'h': usage(); exit(0);
+		default: usage(); return -1;
+		}
+	}
+	if (bad || optind >= argc) {
+		if (bad)
+			util_err("run: -j and --repeat take a whole number from 1 to 4096");
+		else
+			util_err("run: name at least one fixture or directory");
+		usage();
+		return -1;
+	}
+	o->paths = argv + optind;
+	o->n_paths = (size_t)(argc - optind);
+	return 0;
+}
+
+/* reports/<stamp>[-N]: unique even for runs started in the same second. */
+static int runner_make_run_dir(struct runner *r)
+{
+	char stamp[32];
+
+	util_wall_stamp(stamp, sizeof(stamp));
+	if (util_mkdir_p(r->o.reports_root, 0755) < 0)
+		return -1;
+	for (int n = 1; n < 1000; n++) {
+		free(r->run_id);
+		free(r->run_dir);
+		r->run_id = n == 1 ? util_strdup(stamp) : util_strdup_printf("%s-%d", stamp, n);
+		r->run_dir = util_strdup_printf("%s/%s", r->o.reports_root, r->run_id);
+		if (mkdir(r->run_dir, 0755) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
+static bool runner_wants_output(const struct runner *r)
+{
+	return !util_json_only() && !r->o.tap;
+}
+
+static void runner_progress(struct runner *r)
+{
+	char line[512];
+	size_t len;
+
+	if (!r->tty || !runner_wants_output(r) || r->o.quiet)
+		return;
+	len = (size_t)snprintf(line, sizeof(line), "\r\033[K[%zu/%zu] running:", r->done,
+			       r->n_queue);
+	for (size_t i = 0; i < r->n_running && len < sizeof(line) - 40; i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " %s",
+					r->fixtures.items[r->running[i]->fixture]->name);
+	util_write_all(STDOUT_FILENO, line, len < sizeof(line) ? len : sizeof(line) - 1);
+}
+
+static void runner_print_line(struct runner *r, const json_t *rec)
+{
+	bool pass = !strcmp(json_string_value(json_object_get(rec, "outcome")) ?: "", "pass");
+	char *line, *diags;
+
+	if (!runner_wants_output(r) || (r->o.quiet && pass))
+		return;
+	if (r->tty && !r->o.quiet)
+		util_write_all(STDOUT_FILENO, "\r\033[K", 4);
+	line = case_line_from_record(rec);
+	diags = case_line_diagnostics(rec, "    ");
+	dprintf(STDOUT_FILENO, "%s\n%s", line, diags);
+	free(line);
+	free(diags);
+}
+
+static bool runner_stop_requested(int stop_fd)
+{
+	struct pollfd p = {stop_fd, POLLIN, 0};
+
+	return stop_fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+/* One case in the worker: plainly, or recorded as --record, `record: true`
+ * and --record-failures ask. */
+static enum outcome runner_run_case(struct runner *r, const struct fixture *f, const char *case_dir,
+				    const struct case_opts *co)
+{
+	json_t *record = NULL;
+	enum outcome o;
+
+	if (replay_record_wanted(f, r->o.record))
+		return replay_record_case(f, case_dir, co);
+	o = case_run(f, case_dir, co, &record);
+	if (o != OUTCOME_PASS && (r->o.record & REPLAY_RECORD_FAILURES) &&
+	    !runner_stop_requested(co->stop_fd))
+		replay_record_failure_again(f, case_dir, co, record);
+	json_decref(record);
+	return o;
+}
+
+/* The worker: run one case and leave. Never returns. */
+static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
+{
+	struct case_opts co = {0};
+	const struct fixture *f = r->fixtures.items[j->fixture];
+
+	/* If the runner dies (even by SIGKILL), the worker is told to stop,
+	 * and its QEMU dies with it through its own PDEATHSIG. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		_exit(outcome_exit_code(OUTCOME_HARNESS_ERROR));
+	/* Its own pipe, for SIGINT and SIGTERM; a stop that came before (the
+	 * runner's handler, inherited by fork) makes it readable at once. */
+	signal(SIGCHLD, SIG_DFL);
+	if (sigwake_install((const int[]){SIGINT, SIGTERM}, 2) < 0)
+		_exit(outcome_exit_code(OUTCOME_HARNESS_ERROR));
+	co.ops = r->backend.ops;
+	co.connect_uri = r->backend.conns[j->conn].uri;
+	co.accel = strcmp(f->machine.accel, "auto") ? f->machine.accel : r->accel_for_auto;
+	co.stop_fd = sigwake_fd();
+	co.attempt = j->attempt;
+	_exit(outcome_exit_code(runner_run_case(r, f, j->case_dir, &co)));
+}
+
+static int runner_start_job(struct runner *r, struct job *j, int conn)
+{
+	const struct fixture *f = r->fixtures.items[j->fixture];
+	pid_t parent = getpid();
+
+	j->conn = conn;
+	j->hard_killed = false;
+	if (!j->case_dir) /* a retried case keeps its place */
+		j->case_dir = r->o.repeat > 1 ? util_strdup_printf("%s/%s/%d", r->run_dir, f->name,
+								   j->attempt)
+					      : util_strdup_printf("%s/%s", r->run_dir, f->name);
+	if (util_mkdir_p(j->case_dir, 0755) < 0) {
+		util_err("cannot create %s: %s", j->case_dir, strerror(errno));
+		return -1;
+	}
+	j->hard_deadline =
+		util_now_ms() + HARD_BOUND_SLACK_MS +
+		(int64_t)(f->timeout_s * 1000) * replay_record_runs_per_case(r->o.record);
+	j->pid = fork();
+	if (j->pid < 0) {
+		util_err("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (j->pid == 0)
+		runner_worker(r, j, parent);
+	r->running[r->n_running++] = j;
+	return 0;
+}
+
+/* The worker is gone: take its case.json, or write one that says why not. */
+static void runner_collect(struct runner *r, struct job *j, int status)
+{
+	const struct fixture *f = r->fixtures.items[j->fixture];
+	char *path = util_strdup_printf("%s/case.json", j->case_dir);
+	json_t *rec = json_load_file(path, 0, NULL);
+
+	if (!rec || j->hard_killed) {
+		char reason[256];
+		if (j->hard_killed)
+			snprintf(reason, sizeof(reason),
+				 "the case exceeded its hard wall-clock bound of %.0f s",
+				 f->timeout_s + HARD_BOUND_SLACK_MS / 1000.0);
+		else
+			snprintf(reason, sizeof(reason), "the worker died (%s %d) without a report",
+				 WIFSIGNALED(status) ? "signal" : "status",
+				 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		json_decref(rec);
+		rec = case_record_build(&(struct case_facts){.name = f->name,
+							     .fixture = f->path,
+							     .attempt = j->attempt,
+							     .outcome = OUTCOME_HARNESS_ERROR,
+							     .reason = reason});
+		case_record_write(j->case_dir, rec);
+	}
+	json_object_set_new(rec, "dir", json_string(j->case_dir + strlen(r->run_dir) + 1));
+	if (backend_conn_done(&r->backend, j->conn, rec)) {
+		/* Its host failed: run it again on another, and keep the failed
+		 * attempt's directory beside the new one. */
+		char *kept =
+			util_strdup_printf("%s.host-failed-%d", j->case_dir, r->backend.retries);
+		rename(j->case_dir, kept);
+		backend_retry_note(&r->backend, rec, kept + strlen(r->run_dir) + 1);
+		r->retry[r->n_retry++] = j;
+		free(kept);
+		json_decref(rec);
+		free(path);
+		return;
+	}
+	runner_print_line(r, rec);
+	json_array_append_new(r->records, rec);
+	free(path);
+	r->done++;
+}
+
+static void runner_reap(struct runner *r)
+{
+	for (size_t i = 0; i < r->n_running;) {
+		struct job *j = r->running[i];
+		int status;
+		if (waitpid(j->pid, &status, WNOHANG) != j->pid) {
+			i++;
+			continue;
+		}
+		runner_collect(r, j, status);
+		r->running[i] = r->running[--r->n_running];
+	}
+}
+
+static void runner_enforce_bounds(struct runner *r)
+{
+	for (size_t i = 0; i < r->n_running; i++) {
+		struct job *j = r->running[i];
+		if (!j->hard_killed && util_now_ms() >= j->hard_deadline) {
+			j->hard_killed = true;
+			kill(j->pid, SIGKILL);
+		}
+	}
+}
+
+static void runner_forward_stop(struct runner *r)
+{
+	for (size_t i = 0; i < r->n_running; i++) {
+		kill(r->running[i]->pid, SIGTERM);
+		/* Interrupted workers get a short bound to finish their reports. */
+		int64_t bound = util_now_ms() + 8000;
+		if (r->running[i]->hard_deadline > bound)
+			r->running[i]->hard_deadline = bound;
+	}
+}
+
+static int64_t runner_next_wakeup(const struct runner *r)
+{
+	int64_t t = util_now_ms() + (r->tty ? 250 : 5000);
+
+	for (size_t i = 0; i < r->n_running; i++)
+		if (r->running[i]->hard_deadline < t)
+			t = r->running[i]->hard_deadline;
+	return t;
+}
+
+static bool runner_has_work(const struct runner *r)
+{
+	return r->n_retry > 0 || r->next < r->n_queue;
+}
+
+static void runner_start_jobs(struct runner *r)
+{
+	int conn;
+
+	if (!r->interrupted && !backend_conn_any_alive(&r->backend)) {
+		util_err("every host failed: the remaining cases are not run");
+		r->interrupted = true;
+	}
+	while (!r->interrupted && runner_has_work(r) &&
+	       (conn = backend_conn_take(&r->backend, r->o.jobs)) >= 0) {
+		struct job *j = r->n_retry ? r->retry[--r->n_retry] : &r->queue[r->next++];
+		if (runner_start_job(r, j, conn) < 0)
+			r->interrupted = true;
+	}
+}
+
+static void runner_loop(struct runner *r)
+{
+	while (r->n_running > 0 || (runner_has_work(r) && !r->interrupted)) {
+		/* Checked before any job starts: a signal that came during
+		 * start-up starts nothing. */
+		if (sigwake_stop_signal() && !r->interrupted) {
+			r->interrupted = true;
+			runner_forward_stop(r);
+			continue;
+		}
+		runner_start_jobs(r);
+		runner_progress(r);
+		struct pollfd p = {sigwake_fd(), POLLIN, 0};
+		int64_t wait = runner_next_wakeup(r) - util_now_ms();
+		if (poll(&p, 1, wait > 0 ? (int)wait : 0) > 0)
+			sigwake_drain();
+		runner_reap(r);
+		runner_enforce_bounds(r);
+	}
+}
+
+static void runner_resolve_accel(struct runner *r)
+{
+	bool wants_auto = false;
+
+	for (size_t i = 0; i < r->fixtures.n; i++)
+		wants_auto |= !strcmp(r->fixtures.items[i]->machine.accel, "auto");
+	r->accel_for_auto = "tcg";
+	if (!wants_auto)
+		return;
+	r->accel_for_auto = accel_probe(r->run_dir, r->accel_note, sizeof(r->accel_note));
+	util_note("accel auto: %s: %s", r->accel_for_auto, r->accel_note);
+}
+
+static int runner_finish(struct runner *r, json_t *argv_json)
+{
+	enum outcome worst = OUTCOME_PASS;
+	size_t i, passed = 0;
+	json_t *rec;
+
+	json_array_foreach (r->records, i, rec) {
+		enum outcome o =
+			outcome_from_name(json_string_value(json_object_get(rec, "outcome")) ?: "");
+		worst = outcome_worst(worst, o == OUTCOME_COUNT ? OUTCOME_HARNESS_ERROR : o);
+		passed += o == OUTCOME_PASS;
+	}
+	int code = r->interrupted && sigwake_stop_signal() ? KILN_EXIT_INTERRUPTED
+							   : outcome_exit_code(worst);
+	struct run_facts facts = {r->run_id,
+				  r->run_dir,
+				  r->o.reports_root,
+				  r->backend.ops->name,
+				  r->accel_note[0] ? r->accel_note : NULL,
+				  (long long)(util_now_ms() - r->started),
+				  r->interrupted,
+				  code,
+				  argv_json};
+	json_t *report = run_report_build(&facts, r->records, r->n_queue - r->done);
+	if (r->o.n_connect)
+		backend_report(&r->backend, report);
+	if (run_report_write(&facts, report, r->records, r->o.tap) < 0 && code == 0)
+		code = outcome_exit_code(OUTCOME_HARNESS_ERROR);
+	run_report_link_latest(r->o.reports_root, r->run_id);
+	if (util_json_only()) {
+		char *text = json_dumps(report, JSON_INDENT(2));
+		dprintf(STDOUT_FILENO, "%s\n", text);
+		free(text);
+	} else if (r->o.tap) {
+		char *tap = run_report_tap(r->records);
+		dprintf(STDOUT_FILENO, "%s", tap);
+		free(tap);
+	} else {
+		if (r->tty && !r->o.quiet)
+			util_write_all(STDOUT_FILENO, "\r\033[K", 4);
+		dprintf(STDOUT_FILENO, "kiln: %zu passed, %zu failed\n", passed,
+			json_array_size(r->records) - passed);
+		dprintf(STDOUT_FILENO, "kiln: report %s/report.json\n", r->run_dir);
+		if (r->interrupted)
+			dprintf(STDOUT_FILENO, "kiln: interrupted, %zu cases not run\n",
+				r->n_queue - r->done);
+	}
+	json_decref(report);
+	return code;
+}
+
+int runner_main(int argc, char **argv)
+{
+	struct runner r = {0};
+	json_t *argv_json = json_array();
+	int code;
+
+	/* From the start, SIGINT and SIGTERM only stop the run: one that comes
+	 * before any case has started still gets its report (all not run). */
+	runner_install_signals();
+	for (int i = 0; i < argc; i++)
+		json_array_append_new(argv_json, json_string(argv[i]));
+	if (runner_parse(&r.o, argc, argv) < 0) {
+		free(r.o.connect);
+		json_decref(argv_json);
+		return KILN_EXIT_USAGE;
+	}
+	if (discover_fixtures(r.o.paths, r.o.n_paths, r.o.filter, &r.fixtures) < 0) {
+		free(r.o.connect);
+		discover_free(&r.fixtures);
+		json_decref(argv_json);
+		return KILN_EXIT_USAGE;
+	}
+	if (r.fixtures.n == 0) {
+		util_err("run: no fixture matched");
+		discover_free(&r.fixtures);
+		free(r.o.connect);
+		json_decref(argv_json);
+		return KILN_EXIT_USAGE;
+	}
+	/* Refused before anything boots: a case that cannot be recorded. */
+	if (replay_record_check_run(&r.fixtures, r.o.record) < 0) {
+		discover_free(&r.fixtures);
+		free(r.o.connect);
+		json_decref(argv_json);
+		return KILN_EXIT_USAGE;
+	}
+	/* Before the run directory: a missing backend leaves nothing behind. */
+	code = backend_select(r.o.backend, r.o.connect, r.o.n_connect, &r.backend);
+	free(r.o.connect); /* the connections keep the URIs, which are argv's */
+	if (code != 0) {
+		discover_free(&r.fixtures);
+		json_decref(argv_json);
+		return code;
+	}
+	if (runner_make_run_dir(&r) < 0) {
+		util_err("cannot create a run directory under %s: %s", r.o.reports_root,
+			 strerror(errno));
+		backend_choice_free(&r.backend);
+		discover_free(&r.fixtures);
+		json_decref(argv_json);
+		return outcome_exit_code(OUTCOME_HARNESS_ERROR);
+	}
+	r.started = util_now_ms();
+	r.tty = isatty(STDOUT_FILENO);
+	r.records = json_array();
+	r.n_queue = r.fixtures.n * (size_t)r.o.repeat;
+	r.queue = util_calloc(r.n_queue, sizeof(*r.queue));
+	r.running = util_calloc((size_t)r.o.jobs * r.backend.n_conns, sizeof(*r.running));
+	r.retry = util_calloc(r.n_queue, sizeof(*r.retry));
+	for (size_t i = 0; i < r.n_queue; i++)
+		r.queue[i] = (struct job){.fixture = i / (size_t)r.o.repeat,
+					  .attempt = (int)(i % (size_t)r.o.repeat) + 1};
+	runner_resolve_accel(&r);
+	runner_loop(&r);
+	code = runner_finish(&r, argv_json);
+	for (size_t i = 0; i < r.n_queue; i++)
+		free(r.queue[i].case_dir);
+	free(r.queue);
+	free(r.running);
+	free(r.retry);
+	backend_choice_free(&r.backend);
+	json_decref(r.records);
+	json_decref(argv_json);
+	discover_free(&r.fixtures);
+	free(r.run_id);
+	free(r.run_dir);
+	return code;
+}
