@@ -82,7 +82,7 @@ static char *case_console_line_at(struct case_ctx *c, uint64_t start, uint64_t e
 	return line;
 }
 
-void case_console_fail_reason(struct case_ctx *c)
+void case_console_fail_verdict(struct case_ctx *c)
 {
 	const struct console_match *m = &c->fail_match;
 	char *line = case_console_line_at(c, m->start, m->end);
@@ -105,7 +105,7 @@ static void case_check_fail_patterns(struct case_ctx *c)
 			continue;
 		c->fail_hit = &c->f->fails[i];
 		c->fail_match = m;
-		case_console_fail_reason(c);
+		case_console_fail_verdict(c);
 		return;
 	}
 }

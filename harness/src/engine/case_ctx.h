@@ -84,7 +84,7 @@ void case_console_check(struct case_ctx *c);
 bool case_console_drain(struct case_ctx *c, int ms);
 /* The guest_panicked verdict, its reason naming the whole matching line;
  * called again after the drain, when more of the line has arrived. */
-void case_console_fail_reason(struct case_ctx *c);
+void case_console_fail_verdict(struct case_ctx *c);
 
 /* capsule.c: registers, status, console tail, last marker. New reference. */
 json_t *capsule_collect(struct case_ctx *c);

@@ -399,7 +399,7 @@ static void case_loop(struct case_ctx *c)
 	}
 	if (c->outcome == OUTCOME_GUEST_PANICKED) {
 		case_console_drain(c, 300);
-		case_console_fail_reason(c);
+		case_console_fail_verdict(c);
 	}
 }
 

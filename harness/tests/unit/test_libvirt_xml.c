@@ -1,6 +1,6 @@
 /* test_libvirt_xml.c: the domain XML of the libvirt backend
- * (libvirt_xml_build) and the debug-exit status it recovers from QEMU's
- * debug log (libvirt_debug_exit_status).
+ * (lv_xml_build) and the debug-exit status it recovers from QEMU's
+ * debug log (lv_debug_exit_status).
  *
  * The XML is checked by libvirt's own parser: it is defined on libvirt's
  * in-process test driver (test:///default, no daemon) and read back, so the
@@ -72,8 +72,8 @@ static char *build(const struct fixture *f, const char *accel, char **extra)
 			       .accel = accel,
 			       .extra_args = extra};
 
-	return libvirt_xml_build(&spec, "kiln-test-dom", "/run/kiln-x/console.sock",
-				 "rel/case/qemu-debug.log");
+	return lv_xml_build(&spec, "kiln-test-dom", "/run/kiln-x/console.sock",
+			    "rel/case/qemu-debug.log");
 }
 
 /* Define xml on the test driver and return libvirt's own XML of it. */
@@ -211,7 +211,7 @@ START_TEST(console_of_another_host_is_a_logged_pty)
 	struct fixture *f = load(guest_fixture);
 	struct vm_spec spec = {
 		.fixture = f, .case_dir = "rel/case", .run_dir = "/run/kiln-x", .accel = "tcg"};
-	char *xml = libvirt_xml_build(&spec, "kiln-test-dom", NULL, "rel/case/qemu-debug.log");
+	char *xml = lv_xml_build(&spec, "kiln-test-dom", NULL, "rel/case/qemu-debug.log");
 	char *desc = libvirt_reads(xml);
 	char cwd[PATH_MAX], *want;
 
@@ -260,29 +260,27 @@ START_TEST(debug_exit_status_from_the_trace)
 	char *log = util_strdup_printf("CPU Reset (CPU 0)\nEAX=00000000\n%s%s%s", serial_line,
 				       exit16_line, serial_line);
 
-	ck_assert_int_eq(libvirt_debug_exit_status(log), 33); /* 0x10 << 1 | 1 */
+	ck_assert_int_eq(lv_debug_exit_status(log), 33); /* 0x10 << 1 | 1 */
 	free(log);
-	ck_assert_int_eq(libvirt_debug_exit_status(exit17_line), 35);
+	ck_assert_int_eq(lv_debug_exit_status(exit17_line), 35);
 }
 END_TEST
 
 START_TEST(debug_exit_absent_or_damaged)
 {
-	ck_assert_int_eq(libvirt_debug_exit_status(NULL), -1);
-	ck_assert_int_eq(libvirt_debug_exit_status(""), -1);
-	ck_assert_int_eq(libvirt_debug_exit_status(serial_line), -1);
+	ck_assert_int_eq(lv_debug_exit_status(NULL), -1);
+	ck_assert_int_eq(lv_debug_exit_status(""), -1);
+	ck_assert_int_eq(lv_debug_exit_status(serial_line), -1);
 	/* The device named, but no value on its line: not a write we know. */
-	ck_assert_int_eq(libvirt_debug_exit_status("value 0x10\naddr 0xf4 name 'isa-debug-exit'\n"),
-			 -1);
+	ck_assert_int_eq(lv_debug_exit_status("value 0x10\naddr 0xf4 name 'isa-debug-exit'\n"), -1);
 }
 END_TEST
 
 START_TEST(debug_exit_status_keeps_eight_bits)
 {
 	/* exit((0xff << 1) | 1): a process status keeps 0xff. */
-	ck_assert_int_eq(libvirt_debug_exit_status("m value 0xff size 4 name 'isa-debug-exit'"),
-			 0xff);
-	ck_assert_int_eq(libvirt_debug_exit_status("m value 0x0 size 4 name 'isa-debug-exit'"), 1);
+	ck_assert_int_eq(lv_debug_exit_status("m value 0xff size 4 name 'isa-debug-exit'"), 0xff);
+	ck_assert_int_eq(lv_debug_exit_status("m value 0x0 size 4 name 'isa-debug-exit'"), 1);
 }
 END_TEST
 

@@ -53,7 +53,8 @@ struct backend_choice {
  * every URI is probed at once, within BACKEND_PROBE_TIMEOUT_MS. */
 int backend_select(const char *requested, char *const *uris, size_t n_uris,
 		   struct backend_choice *out);
-void backend_choice_free(struct backend_choice *b); /* accepts a zeroed one */
+/* Free what *b owns (b itself is the caller's). Accepts a zeroed one. */
+void backend_choice_free(struct backend_choice *b);
 
 /* A live connection with fewer than jobs cases running (the least loaded),
  * marked as running one more; -1 when there is none. */

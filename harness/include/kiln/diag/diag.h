@@ -84,7 +84,9 @@ int diag_scan_file(struct diag_set *set, enum diag_source from, const char *path
  * judged once it is complete, so chunk boundaries never change the result.
  * Lines longer than DIAG_LINE_MAX are judged on their first DIAG_LINE_MAX
  * bytes. diag_scan_end() judges the last partial line and frees the scan
- * (NULL is accepted). The set must outlive the scan. */
+ * (NULL is accepted). The set (borrowed) must outlive the scan.
+ * diag_scan_new() returns a new scan, never NULL, that only diag_scan_end()
+ * frees; fed bytes are copied as needed, so buf is borrowed for the call. */
 #define DIAG_LINE_MAX 4096
 struct diag_scan *diag_scan_new(struct diag_set *set, enum diag_source from);
 void diag_scan_feed(struct diag_scan *scan, const char *buf, size_t len);
@@ -127,7 +129,8 @@ int diag_source_parse(const char *name, enum diag_source *out);
 
 /* `kiln diag [--from ld|qemu|console|auto] [--exit-code N] [--exit-signal N]
  * [--triple-fault] [--list-rules] [FILE...]`; see docs/diagnostics.md for
- * its environment (CI_STRICT, SMOKES_KEEP_LD, JSON_ONLY) and exit codes. */
+ * its environment (CI_STRICT, SMOKES_KEEP_LD, JSON_ONLY) and exit codes.
+ * argv is borrowed; returns the exit code. */
 int diag_main(int argc, char **argv);
 
 #endif

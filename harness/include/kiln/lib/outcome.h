@@ -25,8 +25,10 @@ enum {
 	KILN_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM; reports are still written */
 };
 
-const char *outcome_name(enum outcome o); /* "pass", "guest_panicked", ... */
-int outcome_exit_code(enum outcome o);	  /* 0, 1, 3..7 */
+/* "pass", "guest_panicked", ...: a static string. */
+const char *outcome_name(enum outcome o);
+/* kiln run's exit code for a case of this outcome: 0, 1, 3..7. */
+int outcome_exit_code(enum outcome o);
 /* Parse a name; returns OUTCOME_COUNT when unknown. */
 enum outcome outcome_from_name(const char *name);
 /* The more severe of two outcomes (enum order is severity order). */

@@ -17,7 +17,8 @@
  * pipe starts readable, so that stop is not lost. */
 int sigwake_install(const int *sigs, size_t n);
 
-/* The pipe's read end, for poll(). */
+/* The pipe's read end, for poll(); owned by sigwake (never close it). -1
+ * before sigwake_install(). */
 int sigwake_fd(void);
 
 /* The last signal caught other than SIGCHLD; 0 when none. */

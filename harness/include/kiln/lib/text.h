@@ -11,6 +11,9 @@
 #include <jansson.h>
 #include <stddef.h>
 
+/* Every function takes len bytes of s (borrowed; NUL bytes allowed) and
+ * returns a new NUL-terminated string that the caller frees, never NULL. */
+
 /* Valid UTF-8 copy: each invalid byte becomes U+FFFD; NUL becomes U+FFFD. */
 char *text_utf8_clean(const char *s, size_t len);
 

@@ -55,9 +55,13 @@ struct replay_session {
 	double timeout_s;
 };
 
+/* `kiln replay CASE_DIR [options]` (argv borrowed). Returns its exit code:
+ * 0, one of REPLAY_EXIT_*, KILN_EXIT_USAGE, KILN_EXIT_BACKEND or
+ * KILN_EXIT_INTERRUPTED. */
 int replay_main(int argc, char **argv);
 
-/* Run QEMU (and gdb) to the end; returns kiln replay's exit code. */
+/* Run QEMU (and gdb) to the end, every process reaped before it returns;
+ * s (borrowed) is only read. Returns kiln replay's exit code. */
 int replay_session_run(const struct replay_session *s);
 
 /* How far a replay's console agrees with the run's. Start from

@@ -13,9 +13,11 @@
 
 #include "kiln/lib/outcome.h"
 
+/* "timeout_after:<last_marker>" for a timeout with a marker (borrowed, may
+ * be NULL), else the outcome's name. New. */
 char *case_class_text(enum outcome o, const char *last_marker);
 
-/* The line for a case.json record (borrowed). */
+/* The line for a case.json record (borrowed). New. */
 char *case_line_from_record(const json_t *rec);
 
 /* The record's SMOKES_* diagnostics, one per line, each after indent and

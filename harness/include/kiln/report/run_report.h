@@ -32,7 +32,8 @@ int run_report_write(const struct run_facts *facts, json_t *report, json_t *reco
 /* TAP text for the records (new string). */
 char *run_report_tap(json_t *records);
 
-/* Point root/latest at run_id (atomically). */
+/* Point root/latest at run_id (atomically: a symlink renamed over the old
+ * one). Best effort: a failure prints an error and the run goes on. */
 void run_report_link_latest(const char *reports_root, const char *run_id);
 
 #endif

@@ -9,6 +9,10 @@
 #ifndef KILN_RUNNER_H
 #define KILN_RUNNER_H
 
+/* `kiln run [options] PATH...` (argv borrowed, getopt-style: argv[0] is
+ * "run"). Runs the cases and writes the run's reports. Returns the exit
+ * code (docs/reports.md): 0 all passed, the worst case's outcome code,
+ * KILN_EXIT_USAGE, KILN_EXIT_BACKEND or KILN_EXIT_INTERRUPTED. */
 int runner_main(int argc, char **argv);
 
 #endif

@@ -223,7 +223,7 @@ static enum vm_start_error lv_open(struct lv_vm *v, const struct vm_spec *spec, 
 static enum vm_start_error lv_create(struct lv_vm *v, const struct vm_spec *spec, const char *name,
 				     const char *console_path, char *reason, size_t len)
 {
-	char *xml = libvirt_xml_build(spec, name, console_path, v->debug_log);
+	char *xml = lv_xml_build(spec, name, console_path, v->debug_log);
 	char *path = util_strdup_printf("%s/domain.xml", spec->case_dir);
 	enum vm_start_error ret = VM_START_OK;
 
@@ -340,7 +340,7 @@ static size_t lv_poll_fds(struct vm *vm, struct pollfd *fds, size_t max)
 static void lv_set_exit(struct lv_vm *v, int detail)
 {
 	char *log = util_read_file(v->debug_log, NULL);
-	int status = libvirt_debug_exit_status(log);
+	int status = lv_debug_exit_status(log);
 	struct vm_exit *e = &v->vm.exit;
 
 	free(log);

@@ -6,6 +6,11 @@
  * paused from XML generated here, on the connection the runner assigns
  * (vm_spec.connect_uri; NULL is libvirt's default URI). Docs:
  * docs/backends.md (how each channel maps), docs/scale-out.md (many hosts).
+ *
+ * Names: everything of the backend is lv_*, except the plugin's two entry
+ * points, backend_libvirt_ops and backend_libvirt_probe, whose names the
+ * plugin loader derives from the backend's name (backend_<name>_ops and
+ * backend_<name>_probe, backend/backend_plugin.c), as for backend_qemu_ops.
  */
 #ifndef KILN_BACKEND_LIBVIRT_H
 #define KILN_BACKEND_LIBVIRT_H
@@ -28,14 +33,14 @@ int backend_libvirt_probe(const char *uri, char *reason, size_t len);
  * carries the console, and QEMU also logs it to LIBVIRT_SERIAL_LOG in the
  * case directory), and QEMU's debug log (-D) in debug_log. Every path in it is absolute: the daemon's
  * QEMU does not run in our directory. New string. */
-char *libvirt_xml_build(const struct vm_spec *spec, const char *name, const char *console_path,
-			const char *debug_log);
+char *lv_xml_build(const struct vm_spec *spec, const char *name, const char *console_path,
+		   const char *debug_log);
 
 /* backend_libvirt_exit.c: libvirt does not pass on QEMU's exit status, so
  * the guest's isa-debug-exit write is traced into QEMU's debug log (see
  * docs/backends.md). From that log's text: the status QEMU exited with,
  * ((value << 1) | 1) & 0xff, or -1 when the guest never wrote the port. */
-int libvirt_debug_exit_status(const char *log_text);
+int lv_debug_exit_status(const char *log_text);
 
 /* The serial port as QEMU logs it, under a console carried by libvirt. */
 #define LIBVIRT_SERIAL_LOG "serial.log"

@@ -18,7 +18,7 @@
 
 #define DEBUG_EXIT_MARK "name 'isa-debug-exit'"
 
-int libvirt_debug_exit_status(const char *log_text)
+int lv_debug_exit_status(const char *log_text)
 {
 	const char *hit = NULL, *line, *value;
 	unsigned long long v;

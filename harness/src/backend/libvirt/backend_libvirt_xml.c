@@ -201,8 +201,8 @@ static void xml_commandline(FILE *out, const struct vm_spec *spec, const char *d
 	free(log);
 }
 
-char *libvirt_xml_build(const struct vm_spec *spec, const char *name, const char *console_path,
-			const char *debug_log)
+char *lv_xml_build(const struct vm_spec *spec, const char *name, const char *console_path,
+		   const char *debug_log)
 {
 	const struct fixture *f = spec->fixture;
 	char *buf = NULL;

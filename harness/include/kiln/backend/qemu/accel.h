@@ -11,8 +11,9 @@
 
 #include <stddef.h>
 
-/* "kvm" or "tcg"; why gets the probe's finding (e.g. "kvm probe: timed out
- * after 1.5 s"). scratch_dir is where the probe image is written. */
+/* "kvm" or "tcg" (a static string); why (always NUL-terminated) gets the
+ * probe's finding (e.g. "kvm probe: timed out after 1.5 s"). scratch_dir
+ * (borrowed) is where the probe image is written. Bounded in time. */
 const char *accel_probe(const char *scratch_dir, char *why, size_t why_len);
 
 #endif
