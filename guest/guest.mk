@@ -9,8 +9,10 @@
 # Both are linked and loaded at 1 MiB, identity mapped (guest/kernel/kernel.ld).
 
 GUEST_OUT := $(BUILD)/guest
+# The test scenarios (rugo.test=NAME) live in guest/scenarios/, apart from
+# the kernel proper, and link into the same image.
 GUEST_KERNEL_SRCS := $(wildcard guest/kernel/*.c guest/kernel/*.S) \
-	$(wildcard guest/common/*.c)
+	$(wildcard guest/scenarios/*.c) $(wildcard guest/common/*.c)
 # The user programs, embedded into the kernel by programs.S (generated).
 GUEST_KERNEL_OBJS := $(patsubst guest/%,$(GUEST_OUT)/%.o,$(GUEST_KERNEL_SRCS)) \
 	$(GUEST_OUT)/kernel/programs.S.o
@@ -84,7 +86,7 @@ $(GUEST_OUT)/rugo.mb: $(GUEST_OUT)/rugo.elf
 .SECONDARY: $(GUEST_USER_ELFS) $(GUEST_USER_LIB_OBJS) $(GUEST_USER_APPS:%=$(GUEST_OUT)/user/user/apps/%.c.o)
 
 -include $(GUEST_KERNEL_OBJS:.o=.d) $(GUEST_USER_LIB_OBJS:.o=.d) \
-	$(GUEST_USER_APPS:%=$(GUEST_OUT)/user/user/apps/%.c.o.d)
+	$(GUEST_USER_APPS:%=$(GUEST_OUT)/user/user/apps/%.c.d)
 
 # `make symbolize RIP=0x...` (or RIP="a b c"): function and file:line of
 # kernel addresses, e.g. the rip= of a trap or panic line.

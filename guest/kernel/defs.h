@@ -34,6 +34,7 @@ void console_panic(void);
 #define PANIC_NO_MEMORY 0x5    // no memory map, or memory ran out at boot
 #define PANIC_VM 0x6	       // page table invariant broken
 #define PANIC_LOCK 0x7	       // lock or scheduler invariant broken
+#define PANIC_KALLOC 0x8       // page allocator invariant broken (bad free, full table)
 #define PANIC_TRAP_BASE 0x100  // + vector: a fatal CPU exception in the kernel
 void panic(uint32 code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 void qemu_exit(uint8 value) __attribute__((noreturn));

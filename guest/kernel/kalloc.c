@@ -31,7 +31,7 @@ static int nreserved;
 static void kalloc_reserve(uint64 start, uint64 end)
 {
 	if (nreserved == MAX_RESERVED)
-		panic(PANIC_SCENARIO, "kalloc_reserve: table full");
+		panic(PANIC_KALLOC, "kalloc_reserve: table full");
 	reserved[nreserved].start = PGROUNDDOWN(start);
 	reserved[nreserved].end = PGROUNDUP(end);
 	nreserved++;
@@ -116,7 +116,7 @@ void kfree(void *page)
 {
 	uint64 pa = (uintptr)page;
 	if (pa % PGSIZE || !kalloc_usable(pa))
-		panic(PANIC_SCENARIO, "kfree: bad frame %p", page);
+		panic(PANIC_KALLOC, "kfree: bad frame %p", page);
 	memset(page, 0x5a, PGSIZE);
 	struct run *r = page;
 	acquire(&kmem.lock);

@@ -347,6 +347,33 @@ else
 	fi
 fi
 
+# ---- scenario_doc ----------------------------------------------------------
+# Plant a scenario in the copy's table that no fixture uses and the document
+# does not name, and a fixture that names a scenario the table lacks.
+if ! grep -qsE '\{ *"[A-Za-z0-9_]+" *, *[A-Za-z_]' "$ROOT"/guest/scenarios/scenario.c; then
+	skips="$skips scenario_doc(no scenario table in guest/scenarios yet)"
+else
+	d=$(fresh scen)
+	if baseline "$d" scenario_doc && absent scenario_doc 'scenario_no_fixture:ci_planted' \
+		'scenario_undocumented:ci_planted' 'scenario_unknown:ci_planted_fx'; then
+		sed -i 's/^\(\s*\){"banner", scen_banner},/&\n\1{"ci_planted", scen_banner},/' \
+			"$d/guest/scenarios/scenario.c"
+		sed 's/rugo\.test=banner/rugo.test=ci_planted_fx/' "$d/fixtures/boot/banner.json" \
+			>"$d/fixtures/boot/ci_planted_fx.json"
+		fires "$d" scenario_doc 'scenario_no_fixture:ci_planted' \
+			'scenario_undocumented:ci_planted' 'scenario_unknown:ci_planted_fx'
+	fi
+	# Without a table, the check skips and says why, and never warns.
+	d=$(fresh scen_none)
+	sed -i 's/^\(\s*\){"\([A-Za-z0-9_]*\)", /\1{\2, /' "$d/guest/scenarios/scenario.c"
+	run "$d" scenario_doc CI_STRICT=1
+	if [ $rc -ne 0 ] || grep -q '^SMOKES_' "$tmp/out" ||
+		! grep -q '^ci: summary: scenario_doc: skip (the kernel has no scenario table yet' "$tmp/out"; then
+		fail "scenario_doc: without a scenario table it does not skip cleanly"
+		show
+	fi
+fi
+
 # ---- the aggregator itself -------------------------------------------------
 d=$(fresh runner)
 cat >"$d/ci/checks/zz_planted.sh" <<'EOF'
@@ -364,7 +391,7 @@ EOF
 mkdir -p "$d/ci/allow"
 rm -f "$d/ci/allow/zz_planted.txt"
 "$d/ci/run_local_checks.sh" --list >"$tmp/out" 2>&1
-for c in header_canonical module_order dotted_symbol fixtures_valid diag_catalogue format static_analysis abi_doc zz_planted; do
+for c in header_canonical module_order dotted_symbol fixtures_valid diag_catalogue format static_analysis abi_doc scenario_doc zz_planted; do
 	grep -q "^$c " "$tmp/out" || { fail "--list does not list $c"; show; }
 done
 run "$d" no_such_check
