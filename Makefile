@@ -101,6 +101,16 @@ $(BUILD)/tests/%: harness/tests/unit/%.c harness/tests/unit/check_main.h $(KILN_
 $(BUILD)/tests/test_libvirt_xml: TEST_EXTRA = $(LIBVIRT_ASAN_OBJS) $(LIBVIRT_LIBS)
 $(BUILD)/tests/test_libvirt_xml: $(LIBVIRT_ASAN_OBJS)
 
+# The case engine and runner tests drive case_run() through a scripted guest,
+# the fake backend (harness/tests/unit/fake_backend.h): no QEMU.
+FAKE_BACKEND_OBJ := $(BUILD)/tests/fake_backend.o
+$(FAKE_BACKEND_OBJ): harness/tests/unit/fake_backend.c Makefile
+	@mkdir -p $(@D)
+	$(CC) $(KILN_CFLAGS) -O1 $(SAN_FLAGS) -MMD -MP -Iharness/tests/unit -c $< -o $@
+$(BUILD)/tests/test_engine $(BUILD)/tests/test_runner: TEST_EXTRA = $(FAKE_BACKEND_OBJ)
+$(BUILD)/tests/test_engine $(BUILD)/tests/test_runner: $(FAKE_BACKEND_OBJ)
+-include $(FAKE_BACKEND_OBJ:.o=.d)
+
 # ---- guest (Rugo) -----------------------------------------------------------
 
 # The link step of the guest is piped through this filter (see guest/guest.mk).

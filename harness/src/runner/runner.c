@@ -483,7 +483,30 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 	return code;
 }
 
+/* The run's backend: the one given, on one connection (a test's fake, so
+ * no provider tag), else the one --backend, $KILN_BACKEND and --connect
+ * choose. 0, or kiln's exit code for why there is none. */
+static int runner_backend(const struct run_opts *o, const struct vm_ops *ops,
+			  struct backend_choice *b)
+{
+	if (!ops)
+		return backend_select(o->backend, o->connect, o->n_connect, b);
+	if (o->backend || o->n_connect) {
+		util_err("run: --backend and --connect do not apply to a given backend");
+		return KILN_EXIT_USAGE;
+	}
+	*b = (struct backend_choice){.ops = ops, .n_conns = 1, .retried = json_array()};
+	b->conns = util_calloc(1, sizeof(*b->conns));
+	b->conns[0].cases = json_array();
+	return 0;
+}
+
 int runner_main(int argc, char **argv)
+{
+	return runner_main_with_ops(argc, argv, NULL);
+}
+
+int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 {
 	struct runner r = {0};
 	json_t *argv_json = json_array();
@@ -520,7 +543,7 @@ int runner_main(int argc, char **argv)
 		return KILN_EXIT_USAGE;
 	}
 	/* Before the run directory: a missing backend leaves nothing behind. */
-	code = backend_select(r.o.backend, r.o.connect, r.o.n_connect, &r.backend);
+	code = runner_backend(&r.o, ops, &r.backend);
 	free(r.o.connect); /* the connections keep the URIs, which are argv's */
 	if (code != 0) {
 		discover_free(&r.fixtures);
