@@ -1,8 +1,11 @@
 /* fake_backend.c: the scripted guest of the unit tests. See fake_backend.h.
  *
- * Every entry point first plays what is due (fake_play), so the guest moves
- * on whichever way the engine comes to it: through poll() and dispatch(),
- * or in a drain loop that only polls.
+ * The guest plays what is due (fake_play) only in poll_fds(), right before
+ * the engine polls, as a real guest's output only reaches the engine through
+ * poll(): what it wrote is read in that round, and the events it queued are
+ * seen after. Playing anywhere else (dispatch(), execute(), event_take())
+ * would let an event overtake console bytes the guest wrote before it, an
+ * order no guest can produce.
  */
 #include "fake_backend.h"
 
@@ -26,13 +29,15 @@ struct fake_vm {
 	int guest_fd;	      /* the guest's end of the console; -1 once it ended */
 	int timer_fd;	      /* readable when the next beat is due */
 	int exit_rd, exit_wr; /* readable once the guest has ended, like a pidfd */
+	int ctl_rd, ctl_wr;   /* readable when QMP has news, like its socket */
 	struct vm_exit ended; /* how it ended, before the engine notices */
 	int64_t clock_ms;     /* beat times count from here; -1 until `cont` */
 	int64_t paused_ms;    /* when `stop` paused it; -1 while it runs */
 	size_t beat, byte;    /* the next beat, and the next byte of a split one */
 	char *heard;	      /* every byte the engine sent, NUL-terminated */
 	size_t heard_len, heard_from;
-	json_t *events; /* queued, oldest first */
+	json_t *wire;	/* events sent, not yet read by dispatch() */
+	json_t *events; /* read and queued, oldest first */
 	bool lost;	/* the host failed: QMP answers no more */
 };
 
@@ -143,6 +148,12 @@ static void fake_notice_end(struct fake_vm *v)
 	v->vm.exit = v->ended;
 }
 
+/* Tell the engine that QMP has news: an event, or a closed connection. */
+static void fake_ring(struct fake_vm *v)
+{
+	util_write_all(v->ctl_wr, "x", 1);
+}
+
 /* Write the next piece of a print; false when the console is full. */
 static bool fake_print(struct fake_vm *v, const struct fake_beat *b)
 {
@@ -181,12 +192,15 @@ static bool fake_beat_play(struct fake_vm *v, const struct fake_beat *b)
 
 	switch (b->act) {
 	case FAKE_PRINT: return fake_print(v, b);
-	case FAKE_EVENT: json_array_append_new(v->events, fake_json(b->text)); break;
+	case FAKE_EVENT:
+		json_array_append_new(v->wire, fake_json(b->text));
+		fake_ring(v);
+		break;
 	case FAKE_EXIT:
 	case FAKE_CRASH: fake_end(v, b->act == FAKE_CRASH, b->code); break;
 	case FAKE_HOST_LOST:
 		v->lost = true;
-		v->vm.host_lost = true;
+		fake_ring(v);
 		break;
 	case FAKE_AWAIT:
 		hit = memmem(v->heard + v->heard_from, v->heard_len - v->heard_from, b->text,
@@ -215,11 +229,11 @@ static void fake_play(struct fake_vm *v)
 static struct fake_vm *fake_vm_new(const struct fake_script *s, const struct vm_spec *spec)
 {
 	struct fake_vm *v = util_calloc(1, sizeof(*v));
-	int con[2], ex[2];
+	int con[2], ex[2], ctl[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, con) < 0)
 		abort();
-	if (pipe2(ex, O_NONBLOCK | O_CLOEXEC) < 0)
+	if (pipe2(ex, O_NONBLOCK | O_CLOEXEC) < 0 || pipe2(ctl, O_NONBLOCK | O_CLOEXEC) < 0)
 		abort();
 	v->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (v->timer_fd < 0)
@@ -231,11 +245,14 @@ static struct fake_vm *fake_vm_new(const struct fake_script *s, const struct vm_
 	v->guest_fd = con[1];
 	v->exit_rd = ex[0];
 	v->exit_wr = ex[1];
+	v->ctl_rd = ctl[0];
+	v->ctl_wr = ctl[1];
 	v->script = s;
 	v->case_dir = util_strdup(spec->case_dir);
 	v->clock_ms = -1;
 	v->paused_ms = -1;
 	v->heard = util_strdup("");
+	v->wire = json_array();
 	v->events = json_array();
 	return v;
 }
@@ -319,7 +336,6 @@ static int fake_execute(struct vm *vm, const char *command, json_t *args, int64_
 
 	(void)args;
 	(void)deadline_ms;
-	fake_play(v);
 	fake_trace(command);
 	*err = (struct qmp_error){.status = QMP_OK};
 	if (ret)
@@ -383,7 +399,24 @@ static size_t fake_poll_fds(struct vm *vm, struct pollfd *fds, size_t max)
 		fds[n++] = (struct pollfd){v->guest_fd, POLLIN, 0};
 	if (n < max && !vm->exit.exited)
 		fds[n++] = (struct pollfd){v->exit_rd, POLLIN, 0};
+	if (n < max)
+		fds[n++] = (struct pollfd){v->ctl_rd, POLLIN, 0};
 	return n;
+}
+
+/* Read what QMP has said, as qmp_pump() does. */
+static void fake_pump(struct fake_vm *v)
+{
+	char buf[64];
+	size_t i;
+	json_t *ev;
+
+	while (read(v->ctl_rd, buf, sizeof(buf)) > 0)
+		;
+	json_array_foreach (v->wire, i, ev)
+		json_array_append(v->events, ev);
+	json_array_clear(v->wire);
+	v->vm.host_lost = v->lost;
 }
 
 static void fake_dispatch(struct vm *vm, const struct pollfd *fds, size_t n)
@@ -394,9 +427,10 @@ static void fake_dispatch(struct vm *vm, const struct pollfd *fds, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (fds[i].revents && fds[i].fd == v->exit_rd)
 			fake_notice_end(v);
+		else if (fds[i].revents && fds[i].fd == v->ctl_rd)
+			fake_pump(v);
 	if (read(v->timer_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		abort();
-	fake_play(v);
 }
 
 static json_t *fake_event_take(struct vm *vm, const char *name, const json_t *data)
@@ -405,7 +439,6 @@ static json_t *fake_event_take(struct vm *vm, const char *name, const json_t *da
 	size_t i;
 	json_t *ev;
 
-	fake_play(v);
 	json_array_foreach (v->events, i, ev) {
 		const char *ev_name = json_string_value(json_object_get(ev, "event"));
 		if ((name && (!ev_name || strcmp(name, ev_name))) ||
@@ -447,7 +480,10 @@ static void fake_free(struct vm *vm)
 	close(v->timer_fd);
 	close(v->exit_rd);
 	close(v->exit_wr);
+	close(v->ctl_rd);
+	close(v->ctl_wr);
 	json_decref(vm->facts);
+	json_decref(v->wire);
 	json_decref(v->events);
 	free(v->heard);
 	free(v->case_dir);

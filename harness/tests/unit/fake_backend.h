@@ -11,8 +11,8 @@
  *   - the script's clock is a timerfd among the backend's poll fds;
  *   - the guest's end is told on a pipe, as QEMU's is on its pidfd, after
  *     its console has closed.
- * The guest is not a thread: it plays only when the engine polls the
- * backend's fds or calls it, which is all the engine ever waits on.
+ * The guest is not a thread: it plays only when the engine is about to poll
+ * the backend's fds (poll_fds()), which is all the engine ever waits on.
  *
  * Times are milliseconds after `cont` (resume()), or after the last
  * FAKE_AWAIT that was heard; a guest paused by `stop` keeps its place.

@@ -37,10 +37,14 @@ static char journal[PATH_MAX + 16];
 
 static void runner_setup(void)
 {
-	const char *tmp = getenv("TMPDIR");
+	/* $TMPDIR as it was before the first test pointed it at its own
+	 * directory (CK_FORK=no runs every test in one process). */
+	static char *tmp;
+	const char *env = getenv("TMPDIR");
 
-	snprintf(tmp_root, sizeof(tmp_root), "%s/kiln-test-runner-XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
+	if (!tmp)
+		tmp = util_strdup(env && *env ? env : "/tmp");
+	snprintf(tmp_root, sizeof(tmp_root), "%s/kiln-test-runner-XXXXXX", tmp);
 	ck_assert_ptr_nonnull(mkdtemp(tmp_root));
 	snprintf(journal, sizeof(journal), "%s/journal", tmp_root);
 	fake_backend_journal(journal);
