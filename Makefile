@@ -144,7 +144,7 @@ test: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/asan/kiln $(ASAN_PLUGINS) $(UNIT_BINS)
 	@$(MAKE) --no-print-directory unit e2e
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(ASAN_PLUGINS)
 	@KILN_PLUGIN_DIR=$(BUILD)/asan ci/run_tests.sh unit $(UNIT_BINS)
 
 # End-to-end tests: every harness/tests/e2e/*.sh, with the ASan build of kiln.

@@ -128,6 +128,16 @@ static char *tmp_file(const char *rel)
 	return util_read_file(path, NULL);
 }
 
+/* The file at rel (below the test's directory) exists and holds part. */
+static void assert_file_has(const char *rel, const char *part)
+{
+	char *text = tmp_file(rel);
+
+	ck_assert_msg(text != NULL, "no %s", rel);
+	ck_assert_msg(strstr(text, part) != NULL, "%s does not hold %s", rel, part);
+	free(text);
+}
+
 /* report.json of the latest run (new reference). */
 static json_t *latest_report(void)
 {
@@ -255,6 +265,9 @@ START_TEST(two_jobs_run_two_cases_at_once_never_three)
 	ck_assert_int_eq(run_dirs_left(), 0);
 	n = read_journal(lines, 16);
 	ck_assert_int_eq(n, 8);
+	/* Two start at once, and a third only once one has ended. */
+	ck_assert_str_eq(lines[0].what, "start");
+	ck_assert_str_eq(lines[1].what, "start");
 	ck_assert_int_eq(most_at_once(lines, n), 2);
 	report = latest_report();
 	ck_assert_int_eq(int_of(json_object_get(report, "summary"), "runs"), 4);
@@ -270,7 +283,6 @@ START_TEST(repeat_runs_each_attempt_in_its_own_dir_and_finds_the_flaky)
 	static const struct fake_script guests[] = {{.name = "r/flaky/2", .beats = fail_35},
 						    {.beats = pass_fast}};
 	json_t *report, *flaky, *steady, *attempts, *second;
-	char *case2;
 
 	write_fixture("r/flaky", FOUR_S);
 	write_fixture("r/steady", FOUR_S);
@@ -294,10 +306,7 @@ START_TEST(repeat_runs_each_attempt_in_its_own_dir_and_finds_the_flaky)
 	steady = report_case(report, "r/steady");
 	ck_assert_int_eq(int_of(steady, "passes"), 2);
 	ck_assert(json_is_false(json_object_get(steady, "flaky")));
-	case2 = tmp_file("reports/latest/r/flaky/2/case.json");
-	ck_assert_ptr_nonnull(case2);
-	ck_assert_ptr_nonnull(strstr(case2, "\"attempt\": 2"));
-	free(case2);
+	assert_file_has("reports/latest/r/flaky/2/case.json", "\"attempt\": 2");
 	json_decref(report);
 }
 END_TEST
@@ -347,7 +356,6 @@ START_TEST(a_worker_that_dies_is_a_harness_error_with_a_case_json)
 	static const struct fake_script guests[] = {{.name = "d/dies", .die_in_start = true},
 						    {.beats = pass_fast}};
 	json_t *report, *c;
-	char *rec;
 
 	write_fixture("d/dies", FOUR_S);
 	write_fixture("d/lives", FOUR_S);
@@ -361,10 +369,7 @@ START_TEST(a_worker_that_dies_is_a_harness_error_with_a_case_json)
 	ck_assert_str_eq(str_of(c, "outcome"), "harness_error");
 	ck_assert_str_eq(str_of(c, "reason"), "the worker died (signal 9) without a report");
 	ck_assert_str_eq(str_of(report_case(report, "d/lives"), "outcome"), "pass");
-	rec = tmp_file("reports/latest/d/dies/case.json");
-	ck_assert_ptr_nonnull(rec);
-	ck_assert_ptr_nonnull(strstr(rec, "\"outcome\": \"harness_error\""));
-	free(rec);
+	assert_file_has("reports/latest/d/dies/case.json", "\"outcome\": \"harness_error\"");
 	json_decref(report);
 }
 END_TEST
