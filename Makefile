@@ -158,22 +158,8 @@ check-ci: all
 bench: all
 	@for b in $(sort $(wildcard bench/*.sh)); do echo "== $$b"; $$b || exit 1; done
 
-# libFuzzer target of the diagnostics normalizer (harness/fuzz/), built with
-# clang under ASan and UBSan from the diag sources and the helpers they use.
-# Seeds: the golden corpus; new inputs and any crash go to $(BUILD)/fuzz/.
-# FUZZ_TIME=seconds (default 60).
-FUZZ_TIME ?= 60
-FUZZ_SRCS := $(wildcard harness/src/diag/*.c) harness/src/lib/text.c harness/src/lib/util.c
-$(BUILD)/fuzz/fuzz_diag: harness/fuzz/fuzz_diag.c $(FUZZ_SRCS) $(wildcard harness/include/kiln/*/*.h harness/src/diag/*.h)
-	@mkdir -p $(@D)
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -Iharness/include -Iharness/src -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined $(shell pkg-config --cflags jansson) \
-		-o $@ harness/fuzz/fuzz_diag.c $(FUZZ_SRCS) $(shell pkg-config --libs jansson)
-
-fuzz: $(BUILD)/fuzz/fuzz_diag
-	@mkdir -p $(BUILD)/fuzz/corpus
-	$(BUILD)/fuzz/fuzz_diag -max_total_time=$(FUZZ_TIME) -max_len=16384 -print_final_stats=1 \
-		-artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus harness/tests/diag_golden
+# libFuzzer targets: harness/fuzz/fuzz.mk (`make fuzz`, FUZZ_TIME, FUZZERS).
+include harness/fuzz/fuzz.mk
 
 clean:
 	rm -rf $(BUILD)

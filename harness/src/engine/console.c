@@ -161,7 +161,12 @@ static bool console_search_regex(struct console *c, const struct pattern *p, str
 	uint64_t start = clamp_start(c, s->scanned);
 	uint64_t end = console_total(c);
 	regmatch_t pm[1];
-	int flags = REG_STARTEND;
+	/* The end of what has arrived is never the end of a line: a line ends
+	 * at its newline (REG_NEWLINE makes '$' match there). So '$' cannot
+	 * match an unfinished line that may still grow, nor the empty "line"
+	 * after a final newline, which has not begun; either would make the
+	 * verdict depend on how the bytes were split into reads. */
+	int flags = REG_STARTEND | REG_NOTEOL;
 
 	/* Back up to the start of the line: the unfinished line is searched
 	 * again whole when more of it arrives. */
@@ -170,10 +175,6 @@ static bool console_search_regex(struct console *c, const struct pattern *p, str
 	start = clamp_start(c, start < s->from ? s->from : start);
 	if (start > c->base && c->buf[start - 1 - c->base] != '\n')
 		flags |= REG_NOTBOL;
-	/* '$' is the end of a line: an unfinished line may still grow, and a
-	 * verdict must not depend on how the bytes were split into reads. */
-	if (end > start && c->buf[end - 1 - c->base] != '\n')
-		flags |= REG_NOTEOL;
 	pm[0].rm_so = (regoff_t)(start - c->base);
 	pm[0].rm_eo = (regoff_t)(end - c->base);
 	if (end == start || regexec(&p->re, c->buf, 1, pm, flags) != 0) {

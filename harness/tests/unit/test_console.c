@@ -146,6 +146,30 @@ START_TEST(regex_dollar_waits_for_the_end_of_the_line)
 }
 END_TEST
 
+/* An empty line is a line that ended: when a read ends with a newline,
+ * the line after it has not begun, so "^$" must not match there (found by
+ * harness/fuzz/fuzz_console.c: it did, so the verdict depended on where
+ * the reads were cut). */
+START_TEST(regex_empty_line_needs_its_newline)
+{
+	struct console *c = console_new();
+	struct pattern p = regex("^$");
+	struct console_scan s = console_scan_from(0);
+	struct console_match m;
+
+	feed_str(c, "a\n", 1);
+	ck_assert_msg(!console_search(c, &p, &s, &m), "matched a line that has not begun");
+	feed_str(c, "b\n", 2);
+	ck_assert(!console_search(c, &p, &s, &m));
+	feed_str(c, "\n", 3);
+	ck_assert(console_search(c, &p, &s, &m));
+	ck_assert_uint_eq(m.start, 4);
+	ck_assert_int_eq(m.t_ms, 3);
+	regfree(&p.re);
+	console_free(c);
+}
+END_TEST
+
 /* '^' matches at a line start only, also when the search starts from a
  * cursor in the middle of a line (REG_NOTBOL). */
 START_TEST(regex_caret_respects_cursor_mid_line)
@@ -441,6 +465,7 @@ static Suite *console_suite(void)
 	tcase_add_test(lit, literal_byte_by_byte);
 	tcase_add_test(re, regex_matches_unfinished_line);
 	tcase_add_test(re, regex_dollar_waits_for_the_end_of_the_line);
+	tcase_add_test(re, regex_empty_line_needs_its_newline);
 	tcase_add_test(re, regex_caret_respects_cursor_mid_line);
 	tcase_add_test(re, regex_caret_resumed_scan);
 	tcase_add_test(order, ordered_search_from_cursor);

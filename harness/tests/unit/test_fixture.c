@@ -399,6 +399,10 @@ START_TEST(bad_values)
 		"{\n  \"guest\": {\"kernel\": \"k\", \"initrd\": \"i\", \"modules\": [\"m\"]},\n"
 		"  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
 		"2:43", "use either initrd or modules, not both*");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"}, \"timeout_s\": 1,\n"
+		"  \"silent_timeout_s\": 3, \"steps\": [], \"exit\": {\"running\": true}\n}\n",
+		"3:3", "silent_timeout_s (3) must not be longer than timeout_s (1)");
 }
 END_TEST
 
@@ -412,6 +416,10 @@ START_TEST(bad_steps)
 		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
 		"  \"steps\": [{\"expect_re\": \"(unclosed\"}],\n  \"exit\": {\"running\": true}\n}\n",
 		"3:14", "bad regular expression '(unclosed': *");
+	assert_load_error(
+		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
+		"  \"steps\": [{\"expect_re\": \"a++\"}],\n  \"exit\": {\"running\": true}\n}\n",
+		"3:14", "regular expression 'a++' refused: two repetition operators in a row *");
 	assert_load_error(
 		"{\n  \"guest\": {\"kernel\": \"k\"},\n"
 		"  \"steps\": [{\"expect\": \"a\", \"send\": \"b\"}],\n  \"exit\": {\"running\": true}\n}\n",
