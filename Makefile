@@ -1,6 +1,7 @@
 # Makefile: the one entry point for Kiln (harness/) and Rugo (guest/).
 #
-# Targets: deps, all (default), run, suite, test, check-ci, bench, fuzz, clean.
+# Targets: deps, all (default), run, suite, test, test-minimal, check-ci, bench,
+# fuzz, clean.
 # `run` and `test` first install what is missing (ci/install-deps.sh), then
 # re-enter make, because which optional parts get built (libvirt) is decided
 # from pkg-config when this file is parsed, and that must happen after deps.
@@ -16,7 +17,7 @@ REPORTS ?= reports
 JOBS ?= $(shell nproc)
 
 .DEFAULT_GOAL := all
-.PHONY: all deps run test check-ci bench fuzz clean unit e2e suite kiln guest
+.PHONY: all deps run test test-build test-minimal check-ci bench fuzz clean unit e2e suite kiln guest
 
 # ---- harness (Kiln) ---------------------------------------------------------
 
@@ -141,8 +142,21 @@ suite: all
 	$(BUILD)/kiln run --reports $(REPORTS) -j $(JOBS) $(SUITE_DIRS)
 
 test: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/asan/kiln $(ASAN_PLUGINS) $(UNIT_BINS)
+	@$(MAKE) --no-print-directory test-build
 	@$(MAKE) --no-print-directory unit e2e
+
+# Everything the tests run, built.
+test-build: all $(BUILD)/asan/kiln $(ASAN_PLUGINS) $(UNIT_BINS)
+
+# The default path without the optional parts: Kiln built without libvirt
+# (into $(BUILD)/minimal) and the tests run with gdb hidden from PATH. The
+# optional tests skip and say why. The guests come from the main build,
+# where the fixtures name them.
+MINIMAL := --no-print-directory BUILD=$(BUILD)/minimal HAVE_LIBVIRT=
+test-minimal: deps
+	@$(MAKE) --no-print-directory guest
+	@$(MAKE) $(MINIMAL) test-build
+	@ci/without_tools.sh gdb -- $(MAKE) $(MINIMAL) unit e2e
 
 unit: $(UNIT_BINS) $(ASAN_PLUGINS)
 	@KILN_PLUGIN_DIR=$(BUILD)/asan ci/run_tests.sh unit $(UNIT_BINS)

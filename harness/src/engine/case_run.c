@@ -466,10 +466,18 @@ static void case_fini(struct case_ctx *c)
 	free(c->last_marker);
 }
 
+const char *case_socket_root(const char *run_root)
+{
+	const char *tmpdir = getenv("TMPDIR");
+
+	if (run_root)
+		return run_root;
+	return tmpdir && *tmpdir ? tmpdir : "/tmp";
+}
+
 static char *case_make_run_dir(const struct case_opts *opts)
 {
-	const char *root = opts->run_root ? opts->run_root : getenv("TMPDIR");
-	char *tmpl = util_strdup_printf("%s/kiln-XXXXXX", root && *root ? root : "/tmp");
+	char *tmpl = util_strdup_printf("%s/kiln-XXXXXX", case_socket_root(opts->run_root));
 
 	/* mkdtemp makes it 0700: the sockets in it are ours alone. */
 	if (!mkdtemp(tmpl)) {
@@ -579,8 +587,8 @@ enum outcome case_run(const struct fixture *f, const char *case_dir, const struc
 		case_verdict(&c, OUTCOME_HARNESS_ERROR, "cannot write in %s: %s", case_dir,
 			     strerror(errno));
 	} else if (!(run_dir = case_make_run_dir(opts))) {
-		case_verdict(&c, OUTCOME_HARNESS_ERROR, "cannot make a run directory: %s",
-			     strerror(errno));
+		case_verdict(&c, OUTCOME_HARNESS_ERROR, "cannot make a socket directory in %s: %s",
+			     case_socket_root(opts->run_root), strerror(errno));
 	} else if (case_start(&c, run_dir)) {
 		case_loop(&c);
 	}

@@ -2,6 +2,7 @@
  * written atomically. See kiln/report/case_record.h. */
 #include "kiln/report/case_record.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,8 +79,12 @@ int case_record_write(const char *case_dir, const json_t *record)
 	char *text = json_dumps(record, JSON_INDENT(2) | JSON_SORT_KEYS);
 	int rc = text ? util_write_file_atomic(path, text, strlen(text)) : -1;
 
-	if (rc < 0)
-		util_err("cannot write %s", path);
+	if (rc < 0) {
+		int saved = text ? errno : ENOMEM;
+
+		util_err("cannot write %s: %s", path, strerror(saved));
+		errno = saved; /* for the caller's own message */
+	}
 	free(path);
 	free(text);
 	return rc;

@@ -77,6 +77,7 @@ struct runner {
 	size_t n_retry;
 	size_t done;
 	bool tty, interrupted;
+	bool reports_failed; /* some report could not be written: exit 9 */
 	int64_t started;
 };
 
@@ -151,6 +152,22 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* Every case makes its socket directory under TMPDIR: if that cannot be
+ * done, say it once, before any case, with what to change. */
+static int runner_check_socket_root(void)
+{
+	const char *root = case_socket_root(NULL);
+	char *probe = util_strdup_printf("%s/kiln-XXXXXX", root);
+	int rc = mkdtemp(probe) ? rmdir(probe) : -1;
+
+	if (rc < 0)
+		util_err("cannot make a directory in %s (TMPDIR): %s; set TMPDIR to a writable "
+			 "directory",
+			 root, strerror(errno));
+	free(probe);
+	return rc;
+}
+
 /* reports/<stamp>[-N]: unique even for runs started in the same second. */
 static int runner_make_run_dir(struct runner *r)
 {
@@ -158,7 +175,7 @@ static int runner_make_run_dir(struct runner *r)
 
 	util_wall_stamp(stamp, sizeof(stamp));
 	if (util_mkdir_p(r->o.reports_root, 0755) < 0)
-		return -1;
+		goto fail;
 	for (int n = 1; n < 1000; n++) {
 		free(r->run_id);
 		free(r->run_dir);
@@ -167,8 +184,10 @@ static int runner_make_run_dir(struct runner *r)
 		if (mkdir(r->run_dir, 0755) == 0)
 			return 0;
 		if (errno != EEXIST)
-			return -1;
+			goto fail;
 	}
+fail:
+	util_err("cannot create a run directory under %s: %s", r->o.reports_root, strerror(errno));
 	return -1;
 }
 
@@ -309,7 +328,16 @@ static void runner_collect(struct runner *r, struct job *j, int status)
 							     .attempt = j->attempt,
 							     .outcome = OUTCOME_HARNESS_ERROR,
 							     .reason = reason});
-		case_record_write(j->case_dir, rec);
+		if (case_record_write(j->case_dir, rec) < 0) {
+			/* Most likely the worker failed the same way: say so,
+			 * rather than that it died. */
+			char *why =
+				util_strdup_printf("cannot write %s: %s", path, strerror(errno));
+
+			json_object_set_new(rec, "reason", json_string(why));
+			r->reports_failed = true;
+			free(why);
+		}
 	}
 	json_object_set_new(rec, "dir", json_string(j->case_dir + strlen(r->run_dir) + 1));
 	if (backend_conn_done(&r->backend, j->conn, rec)) {
@@ -458,9 +486,14 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 	json_t *report = run_report_build(&facts, r->records, r->n_queue - r->done);
 	if (r->o.n_connect)
 		backend_report(&r->backend, report);
-	if (run_report_write(&facts, report, r->records, r->o.tap) < 0 && code == 0)
-		code = outcome_exit_code(OUTCOME_HARNESS_ERROR);
-	run_report_link_latest(r->o.reports_root, r->run_id);
+	if (run_report_write(&facts, report, r->records, r->o.tap) < 0)
+		r->reports_failed = true;
+	/* A run whose reports are incomplete cannot be judged from them: that
+	 * comes before any case's outcome (but not before an interruption). */
+	if (r->reports_failed && code != KILN_EXIT_INTERRUPTED)
+		code = KILN_EXIT_WRITE;
+	if (!r->reports_failed) /* latest always names a whole run */
+		run_report_link_latest(r->o.reports_root, r->run_id);
 	if (util_json_only()) {
 		char *text = json_dumps(report, JSON_INDENT(2));
 		dprintf(STDOUT_FILENO, "%s\n", text);
@@ -474,7 +507,12 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 			util_write_all(STDOUT_FILENO, "\r\033[K", 4);
 		dprintf(STDOUT_FILENO, "kiln: %zu passed, %zu failed\n", passed,
 			json_array_size(r->records) - passed);
-		dprintf(STDOUT_FILENO, "kiln: report %s/report.json\n", r->run_dir);
+		if (r->reports_failed)
+			dprintf(STDOUT_FILENO,
+				"kiln: reports incomplete in %s (see the errors above)\n",
+				r->run_dir);
+		else
+			dprintf(STDOUT_FILENO, "kiln: report %s/report.json\n", r->run_dir);
 		if (r->interrupted)
 			dprintf(STDOUT_FILENO, "kiln: interrupted, %zu cases not run\n",
 				r->n_queue - r->done);
@@ -550,13 +588,13 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 		json_decref(argv_json);
 		return code;
 	}
-	if (runner_make_run_dir(&r) < 0) {
-		util_err("cannot create a run directory under %s: %s", r.o.reports_root,
-			 strerror(errno));
+	if (runner_check_socket_root() < 0 || runner_make_run_dir(&r) < 0) {
+		free(r.run_id);
+		free(r.run_dir);
 		backend_choice_free(&r.backend);
 		discover_free(&r.fixtures);
 		json_decref(argv_json);
-		return outcome_exit_code(OUTCOME_HARNESS_ERROR);
+		return KILN_EXIT_WRITE;
 	}
 	r.started = util_now_ms();
 	r.tty = isatty(STDOUT_FILENO);

@@ -103,10 +103,20 @@ check replay_null_write guest_panicked 5 "'RUGO: panic code=0x10e' (fail pattern
 check timeout_after_marker "timeout_after:TINY: alive" 6 \
 	"waited 1.0 s for step 2: expect 'TINY: a marker that never comes'" 5000
 check timeout_after_rugo_paused "timeout_after:RUGO: boot ok" 6 "for step 3: expect 'TICK: 100'" 8000
-# A TMPDIR that does not exist: kiln cannot make its private run directory
-# for the sockets. The same fixture passes in a normal environment.
-check harness_error_no_run_dir harness_error 7 "cannot make a run directory: No such file or directory" "" \
-	TMPDIR="$tmp/no-such-dir"
+# A TMPDIR that does not exist: kiln cannot make the cases' private socket
+# directories there, and says so once, before any case runs or any report
+# directory is made (exit 9). The case engine's own harness_error for it is
+# test_engine's. The same fixture passes in a normal environment.
+run_one harness_error_no_run_dir TMPDIR="$tmp/no-such-dir"
+if [ "$rc" -ne 9 ] || [ -e "$tmp/harness_error_no_run_dir" ] ||
+	! grep -q "cannot make a directory in $tmp/no-such-dir (TMPDIR): No such file or directory" \
+		"$tmp/harness_error_no_run_dir.out"; then
+	echo "selftest_outcomes: FAIL harness_error_no_run_dir: exit $rc, not 9 with one clear line"
+	sed 's/^/    | /' "$tmp/harness_error_no_run_dir.out"
+	failed=$((failed + 1))
+else
+	echo "selftest_outcomes: ok harness_error_no_run_dir: a missing TMPDIR refused before any case, exit 9"
+fi
 check harness_error_no_run_dir pass 0 "QEMU exited with status 33 (debug_exit 16)" ""
 check pass_unordered pass 0 "debug_exit 16" ""
 check pass_qmp_steps pass 0 "debug_exit 16" ""

@@ -674,7 +674,7 @@ START_TEST(no_run_directory_is_a_harness_error_before_any_start)
 	json_t *rec = run_case_with(FIXTURE("'timeout_s': 4,", BOOT_HALT, DEBUG_EXIT_16), &guest, 0,
 				    missing, OUTCOME_HARNESS_ERROR);
 
-	assert_prefix(jstr(rec, "reason"), "cannot make a run directory: ");
+	assert_prefix(jstr(rec, "reason"), "cannot make a socket directory in ");
 	ck_assert_str_eq(fake_backend_trace(), "");
 	json_decref(rec);
 }

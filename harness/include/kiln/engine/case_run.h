@@ -33,4 +33,10 @@ struct case_opts {
 enum outcome case_run(const struct fixture *f, const char *case_dir, const struct case_opts *opts,
 		      json_t **record);
 
+/* Where each case makes its private 0700 socket directory: run_root when
+ * not NULL, else $TMPDIR when set and not empty, else "/tmp". Borrowed. The
+ * runner checks it once before the first case, so that an unusable TMPDIR
+ * is one clear error, not one harness_error per case. */
+const char *case_socket_root(const char *run_root);
+
 #endif

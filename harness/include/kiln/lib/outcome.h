@@ -22,6 +22,7 @@ enum outcome {
 enum {
 	KILN_EXIT_USAGE = 2,	    /* bad arguments or a fixture that does not load */
 	KILN_EXIT_BACKEND = 8,	    /* a requested backend is unavailable (fail-fast) */
+	KILN_EXIT_WRITE = 9,	    /* cannot write a report or in TMPDIR (disk full, read-only) */
 	KILN_EXIT_INTERRUPTED = 130 /* SIGINT or SIGTERM; reports are still written */
 };
 

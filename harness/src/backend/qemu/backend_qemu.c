@@ -295,6 +295,10 @@ static void qemu_stop(struct vm *vm, int grace_ms)
 	if (q->pid <= 0 || qemu_reap(q, false))
 		return;
 	kill(-q->pid, grace_ms > 0 ? SIGTERM : SIGKILL);
+	/* A stopped QEMU (SIGSTOP, a debugger) would hold SIGTERM pending for
+	 * the whole grace: let it go on, so that it can act on it at once. */
+	if (grace_ms > 0)
+		kill(-q->pid, SIGCONT);
 	deadline = util_now_ms() + grace_ms;
 	while (!qemu_reap(q, false) && util_now_ms() < deadline) {
 		struct pollfd p = {q->pidfd, POLLIN, 0};
