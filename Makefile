@@ -1,7 +1,7 @@
 # Makefile: the one entry point for Kiln (harness/) and Rugo (guest/).
 #
-# Targets: deps, all (default), run, suite, test, test-minimal, check-ci, bench,
-# fuzz, clean.
+# Targets: deps, all (default), run, suite, test, test-minimal, soak, check-ci,
+# bench, fuzz, clean.
 # `run` and `test` first install what is missing (ci/install-deps.sh), then
 # re-enter make, because which optional parts get built (libvirt) is decided
 # from pkg-config when this file is parsed, and that must happen after deps.
@@ -17,7 +17,7 @@ REPORTS ?= reports
 JOBS ?= $(shell nproc)
 
 .DEFAULT_GOAL := all
-.PHONY: all deps run test test-build test-minimal check-ci bench fuzz clean unit e2e suite kiln guest
+.PHONY: all deps run test test-build test-minimal soak check-ci bench fuzz clean unit e2e suite kiln guest
 
 # ---- harness (Kiln) ---------------------------------------------------------
 
@@ -165,6 +165,11 @@ unit: $(UNIT_BINS) $(ASAN_PLUGINS)
 e2e:
 	@KILN=$(BUILD)/asan/kiln BUILD=$(BUILD) JOBS=$(JOBS) \
 		ci/run_tests.sh e2e $(sort $(wildcard harness/tests/e2e/*.sh))
+
+# Long reliability tests, kept out of `make test` (docs/reliability.md): the
+# kill storm (KILL_STORM_ROUNDS, default 200).
+soak: test-build
+	@KILN=$(BUILD)/asan/kiln ci/run_tests.sh soak $(sort $(wildcard harness/tests/soak/*.sh))
 
 check-ci: all
 	@BUILD=$(BUILD) ci/run_local_checks.sh

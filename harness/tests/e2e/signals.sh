@@ -59,102 +59,11 @@ for i in 1 2; do
 EOF
 done
 
-# kiln is started through this so that, although a background job of a
-# non-interactive shell, it gets SIGINT with its default disposition (the
-# shell would start it ignored) and its own process group (so a "Ctrl-C"
-# can be sent to the group).
-launcher='import os, signal, sys
-os.setpgid(0, 0)
-for s in (signal.SIGINT, signal.SIGPIPE, signal.SIGXFSZ):
-    signal.signal(s, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])'
+. harness/tests/e2e/lib/kill_lib.sh
 
-alive() {
-	selftest_alive "$1"
-}
-
-# wait_gone PID MS: wait up to MS for PID to end; 0 if it did.
-wait_gone() {
-	waited=0
-	while alive "$1" && [ "$waited" -lt "$2" ]; do
-		sleep 0.05
-		waited=$((waited + 50))
-	done
-	! alive "$1"
-}
-
-# wait_exec PID: wait (up to 3 s) until the launcher has become kiln and
-# kiln catches SIGINT (its first act in `kiln run`), so that a delay counts
-# from there. Before main(), any program just dies of the signal, with
-# nothing started and nothing to report.
-wait_exec() {
-	waited=0
-	while [ "$waited" -lt 3000 ]; do
-		if [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$kiln_exe" ]; then
-			cgt=$(sed -n 's/^SigCgt:\t*//p' "/proc/$1/status" 2>/dev/null)
-			[ $((0x${cgt:-0} & 2)) -ne 0 ] && return
-		fi
-		sleep 0.01
-		waited=$((waited + 10))
-	done
-}
-kiln_exe=$(readlink -f "$KILN")
-
-# leftovers_after MS: wait up to MS for our processes to go; print how many
-# are left (the workers of a SIGKILLed kiln need a moment to stop QEMU).
-leftovers_after() {
-	waited=0
-	while [ -n "$(ours)" ] && [ "$waited" -lt "$1" ]; do
-		sleep 0.1
-		waited=$((waited + 100))
-	done
-	ours | wc -l
-}
-
-# round N SIGNAL DELAY TARGET: run, kill after DELAY s, check.
+# round N SIGNAL DELAY TARGET: the six slow cases, killed after DELAY s.
 round() {
-	rn=$1 sig=$2 delay=$3 target=$4
-	reports=$tmp/r$rn
-	TMPDIR=$tmp/run python3 -c "$launcher" "$KILN" run -j2 --reports "$reports" "$tmp/fx" \
-		>"$tmp/out$rn" 2>&1 &
-	pid=$!
-	wait_exec "$pid"
-	sleep "$delay"
-	if [ "$target" = group ]; then
-		kill -s "$sig" -- "-$pid" 2>/dev/null
-	else
-		kill -s "$sig" "$pid" 2>/dev/null
-	fi
-	what="round $rn: SIG$sig to $target after $delay s"
-	if ! wait_gone "$pid" 12000; then
-		echo "signals: FAIL $what: kiln still runs 12 s later"
-		kill -KILL "$pid"
-		failed=$((failed + 1))
-	fi
-	wait "$pid"
-	rc=$?
-	left=$(leftovers_after 5000)
-	problems=""
-	[ "$left" -eq 0 ] || problems="$problems; $left process(es) left: $(ours | tr '\n' ' ')"
-	if [ "$sig" != KILL ]; then
-		[ "$rc" -eq 130 ] || problems="$problems; kiln exited $rc, not 130"
-		if ! python3 - "$reports/latest/report.json" <<'EOF'; then
-import json, sys
-r = json.load(open(sys.argv[1]))
-ok = r["interrupted"] is True and r["exit_code"] == 130
-ok = ok and r["summary"]["runs"] + r["summary"]["not_run"] == 6
-sys.exit(0 if ok else 1)
-EOF
-			problems="$problems; no report.json saying interrupted, exit 130, 6 cases"
-		fi
-	fi
-	if [ -n "$problems" ]; then
-		echo "signals: FAIL $what${problems}"
-		sed 's/^/    | /' "$tmp/out$rn"
-		failed=$((failed + 1))
-	else
-		echo "signals: ok $what: exit $rc, 0 processes left"
-	fi
+	kill_round signals "$1" "$2" "$3" "$4" 6 "$tmp/fx"
 }
 
 echo "signals: $ROUNDS rounds per signal of 'kiln run -j2' over 6 slow cases," \
