@@ -169,8 +169,12 @@ static bool console_search_regex(struct console *c, const struct pattern *p, str
 	int flags = REG_STARTEND | REG_NOTEOL;
 
 	/* Back up to the start of the line: the unfinished line is searched
-	 * again whole when more of it arrives. */
-	while (start > s->from && start > c->base && c->buf[start - 1 - c->base] != '\n')
+	 * again when more of it arrives. But only CONSOLE_REGEX_SPAN bytes
+	 * back: a guest printing one endless line would otherwise make every
+	 * read rescan the whole window (seconds per MiB). */
+	uint64_t floor = s->scanned > CONSOLE_REGEX_SPAN ? s->scanned - CONSOLE_REGEX_SPAN : 0;
+	while (start > s->from && start > c->base && start > floor &&
+	       c->buf[start - 1 - c->base] != '\n')
 		start--;
 	start = clamp_start(c, start < s->from ? s->from : start);
 	if (start > c->base && c->buf[start - 1 - c->base] != '\n')

@@ -21,6 +21,10 @@
 #include "kiln/fixture/fixture.h"
 
 #define CONSOLE_WINDOW (8u << 20)
+/* A regex match ending in newly arrived bytes starts at most this far
+ * before them: a match longer than that within one unfinished line is not
+ * found (a literal has no such limit). */
+#define CONSOLE_REGEX_SPAN (64u << 10)
 
 struct console;
 

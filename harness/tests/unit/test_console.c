@@ -170,6 +170,37 @@ START_TEST(regex_empty_line_needs_its_newline)
 }
 END_TEST
 
+/* A regex looks back at most CONSOLE_REGEX_SPAN bytes into an unfinished
+ * line, so that a guest printing one endless line costs linear time: a
+ * match near the new bytes is found, one that would need the line's far
+ * start is not (docs/fixtures.md states the limit). */
+START_TEST(regex_long_line_looks_back_a_bounded_span)
+{
+	struct console *c = console_new();
+	struct pattern near = regex("x{100}END");
+	struct pattern anchored = regex("^x+END");
+	struct console_scan s_near = console_scan_from(0), s_anchored = console_scan_from(0);
+	struct console_match m;
+	char *chunk = malloc(CONSOLE_REGEX_SPAN);
+
+	memset(chunk, 'x', CONSOLE_REGEX_SPAN);
+	for (int i = 0; i < 4; i++) {
+		console_feed(c, chunk, CONSOLE_REGEX_SPAN, i);
+		ck_assert(!console_search(c, &near, &s_near, &m));
+		ck_assert(!console_search(c, &anchored, &s_anchored, &m));
+	}
+	feed_str(c, "END", 9);
+	ck_assert(console_search(c, &near, &s_near, &m));
+	ck_assert_uint_eq(m.end, 4 * (uint64_t)CONSOLE_REGEX_SPAN + 3);
+	ck_assert_msg(!console_search(c, &anchored, &s_anchored, &m),
+		      "looked back past CONSOLE_REGEX_SPAN to the line's start");
+	free(chunk);
+	regfree(&near.re);
+	regfree(&anchored.re);
+	console_free(c);
+}
+END_TEST
+
 /* '^' matches at a line start only, also when the search starts from a
  * cursor in the middle of a line (REG_NOTBOL). */
 START_TEST(regex_caret_respects_cursor_mid_line)
@@ -466,6 +497,7 @@ static Suite *console_suite(void)
 	tcase_add_test(re, regex_matches_unfinished_line);
 	tcase_add_test(re, regex_dollar_waits_for_the_end_of_the_line);
 	tcase_add_test(re, regex_empty_line_needs_its_newline);
+	tcase_add_test(re, regex_long_line_looks_back_a_bounded_span);
 	tcase_add_test(re, regex_caret_respects_cursor_mid_line);
 	tcase_add_test(re, regex_caret_resumed_scan);
 	tcase_add_test(order, ordered_search_from_cursor);
