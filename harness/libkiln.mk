@@ -56,10 +56,11 @@ $(LIBKILN_TESTS): $(BUILD)/tests/%: harness/tests/unit/%.c harness/tests/unit/ch
 		$(BUILD)/asan/libkiln.so $(BUILD)/asan/$(LIBKILN_SONAME) $(LIBKILN_INSTALLED)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 $(SAN_FLAGS) -MMD -MP \
-		-I$(BUILD)/include -Iharness/tests/unit $(CHECK_CFLAGS) \
+		-I$(BUILD)/include -Iharness/tests/unit $(CHECK_CFLAGS) $(shell pkg-config --cflags jansson) \
 		-DLIBKILN_HEADER='"$(LIBKILN_HEADER)"' -DLIBKILN_SO='"$(BUILD)/libkiln.so"' \
 		-DLIBKILN_MAP='"$(LIBKILN_MAP)"' -o $@ $< \
-		-L$(BUILD)/asan -Wl,-rpath,$(abspath $(BUILD)/asan) -lkiln $(CHECK_LIBS) -lpthread
+		-L$(BUILD)/asan -Wl,-rpath,$(abspath $(BUILD)/asan) -lkiln $(CHECK_LIBS) \
+		$(shell pkg-config --libs jansson) -lpthread
 
 -include $(LIBKILN_SRCS:harness/src/%.c=$(BUILD)/harness/%.d) \
 	$(LIBKILN_SRCS:harness/src/%.c=$(BUILD)/asan/harness/%.d) $(LIBKILN_TESTS:=.d)
