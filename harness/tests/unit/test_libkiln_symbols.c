@@ -16,6 +16,13 @@
 
 #include "check_main.h"
 
+/* The build gives the paths as bare -D tokens (see harness/libkiln.mk). */
+#define STRING_OF(x) #x
+#define PATH_OF(x) STRING_OF(x)
+#define HEADER_PATH PATH_OF(LIBKILN_HEADER)
+#define MAP_PATH PATH_OF(LIBKILN_MAP)
+#define SO_PATH PATH_OF(LIBKILN_SO)
+
 #define MAX_NAMES 64
 #define NAME_LEN 96
 
@@ -73,7 +80,7 @@ static void strip_comments(char *s)
 /* Every identifier kiln_... directly followed by '(' in the header. */
 static void header_functions(struct names *out)
 {
-	char *text = read_all(LIBKILN_HEADER);
+	char *text = read_all(HEADER_PATH);
 
 	strip_comments(text);
 	for (char *p = text; (p = strstr(p, "kiln_")); p++) {
@@ -92,7 +99,7 @@ static void header_functions(struct names *out)
 /* The version nodes ("KILN_1 {") and global names of the version script. */
 static void map_names(struct names *nodes, struct names *globals)
 {
-	char *text = read_all(LIBKILN_MAP), *line, *save = NULL;
+	char *text = read_all(MAP_PATH), *line, *save = NULL;
 	bool in_global = false;
 
 	strip_comments(text);
@@ -155,13 +162,15 @@ static int check_exports(const char *nm_text, const struct names *funcs, const s
 
 static char *nm_exports(void)
 {
-	FILE *p = popen("nm -D --defined-only " LIBKILN_SO, "r");
+	FILE *p = popen("nm -D --defined-only " SO_PATH, "r");
 	char *buf = NULL;
 	size_t cap = 0, n = 0, got;
 
 	ck_assert_msg(p != NULL, "cannot run nm");
 	do {
-		buf = realloc(buf, cap += 4096);
+		char *bigger = realloc(buf, cap += 4096);
+		ck_assert_ptr_nonnull(bigger);
+		buf = bigger;
 		got = fread(buf + n, 1, cap - n - 1, p);
 		n += got;
 	} while (got > 0);
@@ -194,7 +203,7 @@ START_TEST(the_version_script_lists_the_header)
 	ck_assert_uint_eq(globals.n, funcs.n);
 	for (size_t i = 0; i < funcs.n; i++)
 		ck_assert_msg(names_has(&globals, funcs.v[i]), "%s is not in %s", funcs.v[i],
-			      LIBKILN_MAP);
+			      MAP_PATH);
 }
 END_TEST
 
@@ -207,7 +216,7 @@ START_TEST(the_library_exports_exactly_the_header)
 	header_functions(&funcs);
 	map_names(&nodes, &globals);
 	bad = check_exports(nm, &funcs, &nodes, why, sizeof(why));
-	ck_assert_msg(bad == 0, "%s: %d problems:%s", LIBKILN_SO, bad, why);
+	ck_assert_msg(bad == 0, "%s: %d problems:%s", SO_PATH, bad, why);
 	free(nm);
 }
 END_TEST
