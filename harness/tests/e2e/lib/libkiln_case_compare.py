@@ -121,15 +121,16 @@ def compare(cli_rec, lib_rec):
     errs = diff(strip_behind(cli_rec), strip_behind(lib_rec))
     if errs:
         return errs, None
-    a, b = (cli_rec, lib_rec) if cli_rec["console_bytes"] <= lib_rec["console_bytes"] else (lib_rec, cli_rec)
-    if len(a["markers"]) > len(b["markers"]):
-        a, b = b, a
-    why = behind(a, b)
-    if why:
-        return why, None
-    return [], "the %s stopped sooner (%d console bytes vs %d, %d markers vs %d)" % (
-        "CLI" if a is cli_rec else "library", a["console_bytes"], b["console_bytes"],
-        len(a["markers"]), len(b["markers"]))
+    # Either side may be the one that stopped sooner.
+    for a, b in ((cli_rec, lib_rec), (lib_rec, cli_rec)):
+        why = behind(a, b)
+        if not why:
+            return [], "the %s stopped sooner (%d console bytes vs %d, %d markers vs %d%s)" % (
+                "CLI" if a is cli_rec else "library", a["console_bytes"], b["console_bytes"],
+                len(a["markers"]), len(b["markers"]),
+                ", the guest's own exit on the other side" if a.get("exit") != b.get("exit")
+                else "")
+    return why + ["(nor the other way round: %s)" % "; ".join(behind(cli_rec, lib_rec))], None
 
 
 def self_test(cli):
@@ -163,6 +164,8 @@ def self_test(cli):
         lambda r: r["markers"].pop(0)), False)
     must("more console bytes with fewer markers, same exit", changed(lambda r: (
         r["markers"].pop(), r.update(console_bytes=r["console_bytes"] + 1))), False)
+    must("another exit of the guest's own", changed(lambda r: r["exit"].update(
+        status=r["exit"]["status"] + 2, debug_exit=r["exit"]["debug_exit"] + 1)), False)
     must("other diagnostics", changed(lambda r: r["diagnostics"].append({"line": "x"})), False)
     print("libkiln_parity: the comparison's self-test on %s: %d mistakes" % (name, mistakes))
     return mistakes
