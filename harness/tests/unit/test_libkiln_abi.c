@@ -483,6 +483,58 @@ START_TEST(a_readable_stop_fd_stops_the_case)
 }
 END_TEST
 
+/* run_root: where the private socket directory goes; one that does not
+ * exist is the engine's harness_error, as TMPDIR is for kiln run. */
+START_TEST(run_root_is_where_the_sockets_go)
+{
+	char *dir = make_tmpdir(), *opts;
+	json_t *o, *v;
+	kiln_result *h;
+
+	o = json_pack("{s:s, s:s}", "case_dir", dir, "run_root", "/nonexistent/kiln-abi");
+	opts = json_dumps(o, JSON_COMPACT);
+	h = kiln_case_run_file("fixtures/boot/banner.json", opts);
+	ck_assert_msg(h != NULL, "%s", kiln_last_error());
+	v = result_json(h);
+	ck_assert_str_eq(json_string_value(json_object_get(v, "outcome")), "harness_error");
+	ck_assert_str_eq(json_string_value(json_object_get(v, "reason")),
+			 "cannot make a run directory: No such file or directory");
+	ck_assert_int_eq(kiln_result_status(h), 7);
+	json_decref(v);
+	json_decref(o);
+	kiln_release(h);
+	free(opts);
+	rm_tmpdir(dir);
+}
+END_TEST
+
+/* The accel option is what `accel: auto` means; the fixture's own is kept
+ * as accel_requested. */
+START_TEST(the_accel_option_resolves_auto)
+{
+	char *dir = make_tmpdir(), *opts;
+	json_t *o = json_pack("{s:s, s:s}", "case_dir", dir, "accel", "tcg"), *v;
+	kiln_result *h;
+
+	opts = json_dumps(o, JSON_COMPACT);
+	h = kiln_case_run_utf8("{\"guest\": {\"kernel\": \"no-such-kernel.mb\"},"
+			       " \"machine\": {\"accel\": \"auto\"},"
+			       " \"steps\": [], \"exit\": {\"debug_exit\": 16}}",
+			       "build/guest", opts);
+	ck_assert_msg(h != NULL, "%s", kiln_last_error());
+	v = result_json(h);
+	ck_assert_str_eq(json_string_value(json_object_get(v, "accel_requested")), "auto");
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(v, "replay"), "accel")),
+			 "tcg");
+	ck_assert_str_eq(json_string_value(json_object_get(v, "outcome")), "qemu_start_failed");
+	json_decref(v);
+	json_decref(o);
+	kiln_release(h);
+	free(opts);
+	rm_tmpdir(dir);
+}
+END_TEST
+
 /* A passing boot with fd 1 pointed at a file: nothing is written to it, and
  * the signal dispositions and this thread's mask are as they were. */
 START_TEST(a_case_leaves_stdout_and_signals_alone)
@@ -560,6 +612,8 @@ static Suite *libkiln_abi_suite(void)
 	tcase_add_test(cases, two_threads_run_two_cases_at_once);
 	tcase_add_test(cases, a_readable_stop_fd_stops_the_case);
 	tcase_add_test(cases, a_case_leaves_stdout_and_signals_alone);
+	tcase_add_test(cases, run_root_is_where_the_sockets_go);
+	tcase_add_test(cases, the_accel_option_resolves_auto);
 	suite_add_tcase(s, handles);
 	suite_add_tcase(s, errors);
 	suite_add_tcase(s, diag);
