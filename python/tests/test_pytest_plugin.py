@@ -67,7 +67,8 @@ def test_a_failing_fixture_reports_kilns_reason_class_and_diagnostics(tmp_path):
     (tmp_path / "area").mkdir()
     (tmp_path / "area" / "broken_on_purpose.json").write_text(json.dumps(fixture))
     xml = tmp_path / "junit.xml"
-    p = pytest_run(["--kiln", "area", "--junitxml", str(xml)], cwd=tmp_path, plugin=True)
+    p = pytest_run(["--kiln", "area", "--junitxml", str(xml), "--kiln-reports", "reports"],
+                   cwd=tmp_path, plugin=True)
     assert p.returncode == 1, p.stdout + p.stderr
     reason = ("QEMU exited with status 33 (debug_exit 16) while waiting for step 2: "
               "expect 'RUGO: never printed'")
@@ -81,8 +82,9 @@ def test_a_failing_fixture_reports_kilns_reason_class_and_diagnostics(tmp_path):
     assert properties(case)["kiln_class"] == "fail"
 
 
-def test_a_panic_reports_its_class_and_diagnostics():
-    p = pytest_run(["--kiln", "fixtures/selftest/guest_panicked.json"])
+def test_a_panic_reports_its_class_and_diagnostics(tmp_path):
+    p = pytest_run(["--kiln", "fixtures/selftest/guest_panicked.json",
+                    "--kiln-reports", str(tmp_path)])
     assert p.returncode == 1, p.stdout + p.stderr
     assert "selftest/guest_panicked: guest_panicked" in p.stdout
     assert "(fail pattern 'RUGO: panic')" in p.stdout
@@ -92,7 +94,8 @@ def test_a_panic_reports_its_class_and_diagnostics():
 def test_a_fixture_that_does_not_load_fails_with_its_position(tmp_path):
     (tmp_path / "typo.json").write_text(
         '{\n  "guest": {"kernel": "k.mb"},\n  "stpes": [],\n  "exit": {"debug_exit": 16}\n}\n')
-    p = pytest_run(["--kiln", "typo.json"], cwd=tmp_path, plugin=True)
+    p = pytest_run(["--kiln", "typo.json", "--kiln-reports", "reports"], cwd=tmp_path,
+                   plugin=True)
     assert p.returncode == 1, p.stdout + p.stderr
     assert ("kiln: typo.json:3:3: unknown key 'stpes' in a fixture (did you mean 'steps'?)"
             in p.stdout), p.stdout
