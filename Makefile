@@ -111,6 +111,7 @@ $(FAKE_BACKEND_OBJ): harness/tests/unit/fake_backend.c Makefile
 $(BUILD)/tests/test_engine $(BUILD)/tests/test_runner: TEST_EXTRA = $(FAKE_BACKEND_OBJ)
 $(BUILD)/tests/test_engine $(BUILD)/tests/test_runner: $(FAKE_BACKEND_OBJ)
 -include $(FAKE_BACKEND_OBJ:.o=.d)
+include harness/libkiln.mk
 
 # ---- guest (Rugo) -----------------------------------------------------------
 

@@ -31,8 +31,11 @@ PKGS_LIBVIRT="libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu libvirt-clie
 # End-to-end tests of the harness: xmllint checks that junit.xml stays valid
 # XML whatever the guest prints (harness/tests/e2e/runner_behaviour.sh).
 PKGS_TESTS="libxml2-utils"
+# The Python binding of libkiln and its pytest plugin (python/): Debian's
+# pytest runs their tests, and `pytest --kiln DIR` is what a user types.
+PKGS_PYTHON="python3-pytest"
 
-PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS"
+PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS $PKGS_PYTHON"
 
 print=0
 while [ $# -gt 0 ]; do

@@ -44,6 +44,12 @@ pid_t spawn_child(char *const *argv, const struct spawn_opts *o)
 	if (getppid() != parent)
 		_exit(127); /* Kiln died before prctl took effect */
 	signal(SIGPIPE, SIG_DFL);
+	/* A program calling libkiln may block signals in its threads (SIGPIPE
+	 * while a case runs, say); the child starts with none blocked, as it
+	 * would from a shell, so that stop's SIGTERM reaches QEMU. */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (spawn_redirect(o->in_fd, STDIN_FILENO, O_RDONLY) < 0 ||
 	    spawn_redirect(o->out_fd, STDOUT_FILENO, O_WRONLY) < 0 ||
 	    spawn_redirect(o->out_fd, STDERR_FILENO, O_WRONLY) < 0)

@@ -299,21 +299,56 @@ bool replay_record_wanted(const struct fixture *f, unsigned flags)
 	return (flags & REPLAY_RECORD_ALL) || f->record;
 }
 
+/* f in record mode; *record (when not NULL) as case_run() gives it. */
+static enum outcome record_case(const struct fixture *f, const char *case_dir,
+				const struct case_opts *opts, json_t **record)
+{
+	char why[512] = "";
+	json_t *rec = NULL;
+	enum outcome o = record_run(f, case_dir, opts, &rec, why, sizeof(why));
+
+	if (o == OUTCOME_COUNT) {
+		/* Not recordable here (no qemu-img): the case still runs, and
+		 * its report says why there is no bundle. */
+		util_err("%s: cannot record: %s", f->name, why);
+		o = case_run(f, case_dir, opts, &rec);
+		case_record_add_fact(case_dir, rec, "record_error", json_string(why));
+	}
+	if (record)
+		*record = rec;
+	else
+		json_decref(rec);
+	return o;
+}
+
 enum outcome replay_record_case(const struct fixture *f, const char *case_dir,
 				const struct case_opts *opts)
 {
-	char why[512] = "";
-	json_t *record = NULL;
-	enum outcome o = record_run(f, case_dir, opts, NULL, why, sizeof(why));
+	return record_case(f, case_dir, opts, NULL);
+}
 
-	if (o != OUTCOME_COUNT)
-		return o;
-	/* Not recordable here (no qemu-img): the case still runs, and its
-	 * report says why there is no bundle. */
-	util_err("%s: cannot record: %s", f->name, why);
-	o = case_run(f, case_dir, opts, &record);
-	case_record_add_fact(case_dir, record, "record_error", json_string(why));
-	json_decref(record);
+static bool stop_requested(int stop_fd)
+{
+	struct pollfd p = {stop_fd, POLLIN, 0};
+
+	return stop_fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+enum outcome replay_run_case(const struct fixture *f, const char *case_dir,
+			     const struct case_opts *opts, unsigned flags, json_t **record)
+{
+	json_t *rec = NULL;
+	enum outcome o;
+
+	if (replay_record_wanted(f, flags))
+		return record_case(f, case_dir, opts, record);
+	o = case_run(f, case_dir, opts, &rec);
+	if (o != OUTCOME_PASS && (flags & REPLAY_RECORD_FAILURES) && !stop_requested(opts->stop_fd))
+		replay_record_failure_again(f, case_dir, opts, rec);
+	if (record)
+		*record = rec;
+	else
+		json_decref(rec);
 	return o;
 }
 

@@ -227,31 +227,6 @@ static void runner_print_line(struct runner *r, const json_t *rec)
 	free(diags);
 }
 
-static bool runner_stop_requested(int stop_fd)
-{
-	struct pollfd p = {stop_fd, POLLIN, 0};
-
-	return stop_fd >= 0 && poll(&p, 1, 0) > 0;
-}
-
-/* One case in the worker: plainly, or recorded as --record, `record: true`
- * and --record-failures ask. */
-static enum outcome runner_run_case(struct runner *r, const struct fixture *f, const char *case_dir,
-				    const struct case_opts *co)
-{
-	json_t *record = NULL;
-	enum outcome o;
-
-	if (replay_record_wanted(f, r->o.record))
-		return replay_record_case(f, case_dir, co);
-	o = case_run(f, case_dir, co, &record);
-	if (o != OUTCOME_PASS && (r->o.record & REPLAY_RECORD_FAILURES) &&
-	    !runner_stop_requested(co->stop_fd))
-		replay_record_failure_again(f, case_dir, co, record);
-	json_decref(record);
-	return o;
-}
-
 /* The worker: run one case and leave. Never returns. */
 static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
 {
@@ -273,7 +248,7 @@ static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
 	co.accel = strcmp(f->machine.accel, "auto") ? f->machine.accel : r->accel_for_auto;
 	co.stop_fd = sigwake_fd();
 	co.attempt = j->attempt;
-	_exit(outcome_exit_code(runner_run_case(r, f, j->case_dir, &co)));
+	_exit(outcome_exit_code(replay_run_case(f, j->case_dir, &co, r->o.record, NULL)));
 }
 
 static int runner_start_job(struct runner *r, struct job *j, int conn)

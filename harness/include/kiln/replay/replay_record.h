@@ -67,6 +67,14 @@ enum outcome replay_record_case(const struct fixture *f, const char *case_dir,
 void replay_record_failure_again(const struct fixture *f, const char *case_dir,
 				 const struct case_opts *opts, json_t *record);
 
+/* One case as `kiln run`'s worker and libkiln run it, the one way: in
+ * record mode when replay_record_wanted(), else plainly and, under
+ * REPLAY_RECORD_FAILURES, once more in record mode after a failure (unless
+ * opts->stop_fd is readable). Returns the verdict; *record, when record is
+ * not NULL, gets the case.json object as written (new reference). */
+enum outcome replay_run_case(const struct fixture *f, const char *case_dir,
+			     const struct case_opts *opts, unsigned flags, json_t **record);
+
 /* The wall-clock bound of such a case, in units of the fixture's timeout:
  * 2 when a failure may be run again. */
 int replay_record_runs_per_case(unsigned flags);
