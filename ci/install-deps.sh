@@ -31,8 +31,13 @@ PKGS_LIBVIRT="libvirt-dev libvirt-daemon libvirt-daemon-driver-qemu libvirt-clie
 # End-to-end tests of the harness: xmllint checks that junit.xml stays valid
 # XML whatever the guest prints (harness/tests/e2e/runner_behaviour.sh).
 PKGS_TESTS="libxml2-utils"
+# The report page and CI formats (harness/tests/e2e/report_*.sh): report.html
+# is loaded in headless Chromium through chromedriver and selenium, and
+# report.tap is parsed as TAP 14 by node's tap-parser (Perl's TAP::Parser 3.44
+# refuses "TAP version 14").
+PKGS_REPORT_TESTS="chromium chromium-driver python3-selenium nodejs node-tap-parser"
 
-PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS"
+PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS $PKGS_REPORT_TESTS"
 
 print=0
 while [ $# -gt 0 ]; do

@@ -1,4 +1,4 @@
-/* run_report.c: report.json, junit.xml and TAP for a run. See
+/* run_report.c: report.json, junit.xml, TAP and report.html for a run. See
  * kiln/run_report.h. junit.xml is built from escaped text only: guest bytes
  * (control characters, invalid UTF-8) pass through text_xml_escape(), so the
  * file stays valid XML whatever the guest printed. */
@@ -14,6 +14,7 @@
 #include "kiln/lib/text.h"
 #include "kiln/lib/util.h"
 #include "kiln/report/case_line.h"
+#include "kiln/report/report_html.h"
 
 static const char *rec_str(const json_t *rec, const char *key)
 {
@@ -210,20 +211,32 @@ char *run_report_tap(json_t *records)
 	return buf;
 }
 
+int run_report_render(const char *run_dir, const json_t *report, json_t *records, bool tap,
+		      const json_t *comparison)
+{
+	char *text = run_report_junit(records,
+				      json_integer_value(json_object_get(report, "duration_ms")));
+	int rc = write_text(run_dir, "junit.xml", text);
+
+	free(text);
+	if (tap) {
+		text = run_report_tap(records);
+		rc |= write_text(run_dir, "report.tap", text);
+		free(text);
+	}
+	text = report_html_page(report, records, run_dir, comparison);
+	rc |= write_text(run_dir, "report.html", text);
+	free(text);
+	return rc ? -1 : 0;
+}
+
 int run_report_write(const struct run_facts *facts, json_t *report, json_t *records, bool tap)
 {
 	char *text = json_dumps(report, JSON_INDENT(2));
 	int rc = text ? write_text(facts->run_dir, "report.json", text) : -1;
 
 	free(text);
-	text = run_report_junit(records, facts->duration_ms);
-	rc |= write_text(facts->run_dir, "junit.xml", text);
-	free(text);
-	if (tap) {
-		text = run_report_tap(records);
-		rc |= write_text(facts->run_dir, "report.tap", text);
-		free(text);
-	}
+	rc |= run_report_render(facts->run_dir, report, records, tap, facts->comparison);
 	return rc ? -1 : 0;
 }
 

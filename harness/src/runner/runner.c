@@ -30,6 +30,7 @@
 #include "kiln/report/case_line.h"
 #include "kiln/report/case_record.h"
 #include "kiln/report/run_report.h"
+#include "shard.h"
 
 /* On top of the fixture's timeout, what a worker may spend outside it:
  * start (10 s), capsule (2 s), the panic grace read and exit drain (2.3 s),
@@ -49,6 +50,8 @@ struct run_opts {
 	const char *backend; /* --backend, or NULL */
 	char **connect;	     /* --connect URIs */
 	size_t n_connect;
+	struct shard shard;    /* --shard K/N; n == 0: all cases */
+	const char *durations; /* --durations RUN_DIR: balances the shards */
 };
 
 struct job {
@@ -93,6 +96,7 @@ static void usage(void)
 	dprintf(2, "usage: kiln run [-j N] [--filter GLOB] [--repeat N] [--tap] [--quiet]\n"
 		   "                [--reports DIR] [--backend auto|qemu|libvirt]\n"
 		   "                [--connect URI]... [--record | --record-failures]\n"
+		   "                [--shard K/N [--durations RUN_DIR]]\n"
 		   "                FIXTURE|DIR...\n"
 		   "  -j N is per connection when --connect names several hosts.\n");
 }
@@ -110,6 +114,8 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 						 {"connect", required_argument, NULL, 'C'},
 						 {"record", no_argument, NULL, 'E'},
 						 {"record-failures", no_argument, NULL, 'F'},
+						 {"shard", required_argument, NULL, 'S'},
+						 {"durations", required_argument, NULL, 'D'},
 						 {NULL, 0, NULL, 0}};
 	bool bad = false;
 	int c;
@@ -129,6 +135,11 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 		case 'B': o->backend = optarg; break;
 		case 'E': o->record |= REPLAY_RECORD_ALL; break;
 		case 'F': o->record |= REPLAY_RECORD_FAILURES; break;
+		case 'S':
+			if (shard_parse(optarg, &o->shard) < 0)
+				return -1;
+			break;
+		case 'D': o->durations = optarg; break;
 		case 'C':
 			if (!o->connect)
 				o->connect = util_calloc((size_t)argc, sizeof(char *));
@@ -454,10 +465,12 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 				  (long long)(util_now_ms() - r->started),
 				  r->interrupted,
 				  code,
-				  argv_json};
+				  argv_json,
+				  NULL};
 	json_t *report = run_report_build(&facts, r->records, r->n_queue - r->done);
 	if (r->o.n_connect)
 		backend_report(&r->backend, report);
+	shard_note_report(report, &r->o.shard, r->o.durations);
 	if (run_report_write(&facts, report, r->records, r->o.tap) < 0 && code == 0)
 		code = outcome_exit_code(OUTCOME_HARNESS_ERROR);
 	run_report_link_latest(r->o.reports_root, r->run_id);
@@ -528,8 +541,9 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 		json_decref(argv_json);
 		return KILN_EXIT_USAGE;
 	}
-	if (r.fixtures.n == 0) {
-		util_err("run: no fixture matched");
+	if (r.fixtures.n == 0 || shard_apply(&r.o.shard, r.o.durations, &r.fixtures) < 0) {
+		if (r.fixtures.n == 0)
+			util_err("run: no fixture matched");
 		discover_free(&r.fixtures);
 		free(r.o.connect);
 		json_decref(argv_json);
