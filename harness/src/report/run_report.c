@@ -73,6 +73,9 @@ static json_t *run_report_cases(json_t *records)
 		json_t *rf = json_object_get(rec, "record_failures");
 		if (rf)
 			json_object_set(attempt, "record_failures", rf);
+		/* kiln merge: the run, shard and host the attempt came from */
+		if (json_object_get(rec, "source"))
+			json_object_set(attempt, "source", json_object_get(rec, "source"));
 		json_array_append_new(json_object_get(entry, "attempts"), attempt);
 	}
 	json_array_foreach (cases, i, rec) {
