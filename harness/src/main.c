@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{"diag", diag_main, "linker, QEMU and console logs as SMOKES_* lines: kiln diag [FILE...]"},
 	{"replay", replay_main, "a failing case again, under gdb: kiln replay CASE_DIR [--gdb]"},
 	{"report", report_main, "report.html, junit.xml and report.tap again: kiln report RUN_DIR"},
+	{"compare", compare_main, "what changed between two runs: kiln compare BASE_RUN NEW_RUN"},
 	{"merge", merge_main, "one run from several shards: kiln merge -o OUT_DIR RUN_DIR..."},
 	{"help", help_main, "this list"},
 };

@@ -22,13 +22,7 @@
 #include "kiln/report/report_cli.h"
 #include "kiln/report/run_dir.h"
 #include "kiln/report/run_report.h"
-
-static const char *str_or(const json_t *o, const char *key, const char *dflt)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : dflt;
-}
+#include "report_json.h"
 
 /* cp -a src dst, dst's parent made first. 0 or -1 after an error. */
 static int merge_copy_dir(const char *src, const char *dst)
@@ -63,7 +57,7 @@ static int merge_check_disjoint(const struct run_dir *in, int n)
 	for (int i = 0; i < n && rc == 0; i++) {
 		size_t k;
 		json_array_foreach (in[i].records, k, rec) {
-			const char *name = str_or(rec, "name", "");
+			const char *name = report_str(rec, "name", "");
 			json_t *o = json_object_get(owners, name);
 			if (o && json_integer_value(o) != i) {
 				util_err("merge: case %s is in both %s and %s", name,
@@ -80,7 +74,7 @@ static int merge_check_disjoint(const struct run_dir *in, int n)
 
 static json_t *merge_source(const struct run_dir *in)
 {
-	json_t *s = json_pack("{s:s, s:s}", "run_id", str_or(in->report, "run_id", "?"), "path",
+	json_t *s = json_pack("{s:s, s:s}", "run_id", report_str(in->report, "run_id", "?"), "path",
 			      in->path);
 
 	if (json_object_get(in->report, "shard"))
@@ -98,8 +92,9 @@ static int merge_records(struct run_dir *in, int n, const char *out, json_t *rec
 		json_t *rec, *source = merge_source(&in[i]);
 		size_t k;
 		json_array_foreach (in[i].records, k, rec) {
-			char *src = util_strdup_printf("%s/%s", in[i].path, str_or(rec, "dir", ""));
-			char *dst = util_strdup_printf("%s/%s", out, str_or(rec, "dir", ""));
+			char *src =
+				util_strdup_printf("%s/%s", in[i].path, report_str(rec, "dir", ""));
+			char *dst = util_strdup_printf("%s/%s", out, report_str(rec, "dir", ""));
 			int rc = merge_copy_dir(src, dst);
 			free(src);
 			free(dst);
@@ -123,7 +118,7 @@ static int merge_exit_code(const json_t *records, bool interrupted)
 	size_t i;
 
 	json_array_foreach (records, i, rec) {
-		enum outcome o = outcome_from_name(str_or(rec, "outcome", ""));
+		enum outcome o = outcome_from_name(report_str(rec, "outcome", ""));
 		worst = outcome_worst(worst, o == OUTCOME_COUNT ? OUTCOME_HARNESS_ERROR : o);
 	}
 	return interrupted ? KILN_EXIT_INTERRUPTED : outcome_exit_code(worst);
@@ -148,7 +143,7 @@ static int merge_write(struct run_dir *in, int n, const char *out, json_t *recor
 	struct run_facts facts = {.run_id = util_basename(out),
 				  .run_dir = out,
 				  .reports_root = root,
-				  .backend = str_or(in[0].report, "backend", "?"),
+				  .backend = report_str(in[0].report, "backend", "?"),
 				  .duration_ms = duration,
 				  .interrupted = interrupted,
 				  .exit_code = merge_exit_code(records, interrupted),

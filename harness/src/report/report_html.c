@@ -18,6 +18,7 @@
 #include "kiln/lib/text.h"
 #include "kiln/lib/util.h"
 #include "kiln/report/timeline.h"
+#include "report_json.h"
 
 static const char html_css[] =
 	"body{font:14px/1.4 system-ui,sans-serif;margin:1em 2em;color:#222;background:#fff}"
@@ -39,18 +40,6 @@ static const char html_css[] =
 	".t{display:inline-block;min-width:6em;text-align:right;margin-right:1em;"
 	"font-family:monospace}"
 	".regressed{color:#b00;font-weight:bold}.improved{color:#070}";
-
-static const char *str_or(const json_t *o, const char *key, const char *dflt)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : dflt;
-}
-
-static long long int_of(const json_t *o, const char *key)
-{
-	return (long long)json_integer_value(json_object_get(o, key));
-}
 
 /* Text and attribute values: & < > " ' escaped, valid UTF-8, and control
  * bytes shown. */
@@ -113,7 +102,7 @@ static char *html_css_hash(void)
 
 static bool html_is_pass(const json_t *o)
 {
-	return !strcmp(str_or(o, "outcome", ""), "pass");
+	return !strcmp(report_str(o, "outcome", ""), "pass");
 }
 
 static void html_head(FILE *out, const json_t *report)
@@ -128,9 +117,9 @@ static void html_head(FILE *out, const json_t *report)
 		"form-action 'none'\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width\">\n<title>kiln run ",
 		hash);
-	html_text(out, str_or(report, "run_id", "?"));
+	html_text(out, report_str(report, "run_id", "?"));
 	fprintf(out, ": %lld passed, %lld failed</title>\n<style>%s</style>\n</head>\n<body>\n",
-		int_of(sum, "passed"), int_of(sum, "failed"), html_css);
+		report_int(sum, "passed"), report_int(sum, "failed"), html_css);
 	free(hash);
 }
 
@@ -149,29 +138,29 @@ static void html_summary(FILE *out, const json_t *report)
 	char buf[64];
 
 	fputs("<h1>kiln run <code>", out);
-	html_text(out, str_or(report, "run_id", "?"));
+	html_text(out, report_str(report, "run_id", "?"));
 	fprintf(out,
 		"</code></h1>\n<p id=\"summary\">%lld runs: <b>%lld passed</b>, "
 		"<b>%lld failed</b>, %lld not run</p>\n<table id=\"facts\">\n",
-		int_of(sum, "runs"), int_of(sum, "passed"), int_of(sum, "failed"),
-		int_of(sum, "not_run"));
-	html_fact(out, "backend", str_or(report, "backend", "?"));
-	snprintf(buf, sizeof(buf), "%.2f s", (double)int_of(report, "duration_ms") / 1000.0);
+		report_int(sum, "runs"), report_int(sum, "passed"), report_int(sum, "failed"),
+		report_int(sum, "not_run"));
+	html_fact(out, "backend", report_str(report, "backend", "?"));
+	snprintf(buf, sizeof(buf), "%.2f s", (double)report_int(report, "duration_ms") / 1000.0);
 	html_fact(out, "duration", buf);
-	snprintf(buf, sizeof(buf), "%lld%s", int_of(report, "exit_code"),
+	snprintf(buf, sizeof(buf), "%lld%s", report_int(report, "exit_code"),
 		 json_is_true(json_object_get(report, "interrupted")) ? " (interrupted)" : "");
 	html_fact(out, "exit code", buf);
 	if (json_object_get(report, "host"))
-		html_fact(out, "host", str_or(report, "host", ""));
+		html_fact(out, "host", report_str(report, "host", ""));
 	if (json_object_get(report, "shard"))
-		html_fact(out, "shard", str_or(report, "shard", ""));
+		html_fact(out, "shard", report_str(report, "shard", ""));
 	if ((argv = json_object_get(report, "merged_from"))) {
 		fputs("<tr><th>merged from</th><td>", out);
 		json_array_foreach (argv, i, v) {
-			html_text(out, str_or(v, "run_id", "?"));
+			html_text(out, report_str(v, "run_id", "?"));
 			if (json_object_get(v, "shard")) {
 				fputs(" (shard ", out);
-				html_text(out, str_or(v, "shard", ""));
+				html_text(out, report_str(v, "shard", ""));
 				fputs(")", out);
 			}
 			fputs(i + 1 < json_array_size(argv) ? ", " : "", out);
@@ -195,12 +184,12 @@ static void html_summary(FILE *out, const json_t *report)
 static int html_by_severity(const void *a, const void *b)
 {
 	const json_t *ca = *(json_t *const *)a, *cb = *(json_t *const *)b;
-	int sa = (int)outcome_from_name(str_or(ca, "outcome", ""));
-	int sb = (int)outcome_from_name(str_or(cb, "outcome", ""));
+	int sa = (int)outcome_from_name(report_str(ca, "outcome", ""));
+	int sb = (int)outcome_from_name(report_str(cb, "outcome", ""));
 
 	if (sa != sb)
 		return sb - sa;
-	return strcmp(str_or(ca, "name", ""), str_or(cb, "name", ""));
+	return strcmp(report_str(ca, "name", ""), report_str(cb, "name", ""));
 }
 
 static json_t **html_sorted_cases(const json_t *report, size_t *n)
@@ -226,16 +215,16 @@ static void html_case_rows(FILE *out, json_t **cases, size_t n)
 		long long ms = 0;
 		size_t k;
 		json_array_foreach (json_object_get(c, "attempts"), k, a)
-			ms += int_of(a, "duration_ms");
+			ms += report_int(a, "duration_ms");
 		fprintf(out, "<tr class=\"%s\"><td class=\"class\">",
 			html_is_pass(c) ? "o-pass" : "o-bad");
-		html_text(out, str_or(c, "class", ""));
+		html_text(out, report_str(c, "class", ""));
 		fprintf(out, "</td><td><a href=\"#case-%zu\">", i + 1);
-		html_text(out, str_or(c, "name", ""));
+		html_text(out, report_str(c, "name", ""));
 		fputs("</a></td><td>", out);
-		html_text(out, str_or(c, "reason", ""));
+		html_text(out, report_str(c, "reason", ""));
 		fprintf(out, "</td><td>%.2f s</td><td>%lld/%lld passed%s</td></tr>\n",
-			(double)ms / 1000.0, int_of(c, "passes"), int_of(c, "runs"),
+			(double)ms / 1000.0, report_int(c, "passes"), report_int(c, "runs"),
 			json_is_true(json_object_get(c, "flaky"))
 				? " <span class=\"flaky\">flaky</span>"
 				: "");
@@ -250,12 +239,12 @@ static json_t *html_case_records(const json_t *records, const char *name)
 	size_t i;
 
 	json_array_foreach (records, i, r)
-		if (!strcmp(str_or(r, "name", ""), name))
+		if (!strcmp(report_str(r, "name", ""), name))
 			json_array_append(out, r);
 	/* attempts are few: insertion sort by attempt number */
 	for (i = 1; i < json_array_size(out); i++)
-		for (size_t k = i; k > 0 && int_of(json_array_get(out, k - 1), "attempt") >
-						    int_of(json_array_get(out, k), "attempt");
+		for (size_t k = i; k > 0 && report_int(json_array_get(out, k - 1), "attempt") >
+						    report_int(json_array_get(out, k), "attempt");
 		     k--) {
 			json_t *x = json_incref(json_array_get(out, k));
 			json_array_set(out, k, json_array_get(out, k - 1));
@@ -288,7 +277,7 @@ static void html_timeline_svg(FILE *out, const json_t *runs, json_t *const *even
 		fprintf(out,
 			"<text x=\"0\" y=\"%zu\">run %lld</text><line class=\"run\" x1=\"60\" "
 			"y1=\"%zu\" x2=\"990\" y2=\"%zu\"/>\n",
-			y + 4, int_of(json_array_get(runs, i), "attempt"), y, y);
+			y + 4, report_int(json_array_get(runs, i), "attempt"), y, y);
 		json_array_foreach (events[i], k, e) {
 			json_t *t = json_object_get(e, "t_ms");
 			if (json_is_null(t))
@@ -296,9 +285,9 @@ static void html_timeline_svg(FILE *out, const json_t *runs, json_t *const *even
 			double x = 60.0 + 930.0 * (double)json_integer_value(t) / (double)span;
 			fprintf(out,
 				"<circle class=\"ev-%s\" cx=\"%.1f\" cy=\"%zu\" r=\"5\"><title>",
-				str_or(e, "kind", ""), x, y);
+				report_str(e, "kind", ""), x, y);
 			fprintf(out, "%lld ms ", (long long)json_integer_value(t));
-			html_text(out, str_or(e, "label", ""));
+			html_text(out, report_str(e, "label", ""));
 			fputs("</title></circle>\n", out);
 		}
 	}
@@ -313,13 +302,13 @@ static void html_events(FILE *out, const json_t *events)
 	fputs("<ol class=\"events\">\n", out);
 	json_array_foreach (events, i, e) {
 		json_t *t = json_object_get(e, "t_ms");
-		fprintf(out, "<li class=\"ev-%s\"><span class=\"t\">", str_or(e, "kind", ""));
+		fprintf(out, "<li class=\"ev-%s\"><span class=\"t\">", report_str(e, "kind", ""));
 		if (json_is_null(t))
 			fputs("never", out);
 		else
 			fprintf(out, "%lld ms", (long long)json_integer_value(t));
-		fprintf(out, "</span>%s <code>", str_or(e, "kind", ""));
-		html_text(out, str_or(e, "label", ""));
+		fprintf(out, "</span>%s <code>", report_str(e, "kind", ""));
+		html_text(out, report_str(e, "label", ""));
 		fputs("</code></li>\n", out);
 	}
 	fputs("</ol>\n", out);
@@ -335,7 +324,7 @@ static void html_diagnostics(FILE *out, const json_t *rec)
 	fputs("<h4>diagnostics</h4>\n<ul class=\"diagnostics\">\n", out);
 	json_array_foreach (diags, i, d) {
 		fputs("<li><code>", out);
-		html_text(out, str_or(d, "line", ""));
+		html_text(out, report_str(d, "line", ""));
 		fputs("</code></li>\n", out);
 	}
 	fputs("</ul>\n", out);
@@ -348,10 +337,11 @@ static void html_capsule(FILE *out, const json_t *rec, const char *dir)
 	if (!cap)
 		return;
 	fputs("<h4>failure capsule</h4>\n<table class=\"capsule\">\n", out);
-	html_fact(out, "QEMU status", str_or(json_object_get(cap, "status"), "status", "unknown"));
+	html_fact(out, "QEMU status",
+		  report_str(json_object_get(cap, "status"), "status", "unknown"));
 	if (json_is_string(json_object_get(cap, "last_marker"))) {
-		char *lm = util_strdup_printf("'%s' at %lld ms", str_or(cap, "last_marker", ""),
-					      int_of(cap, "last_marker_ms"));
+		char *lm = util_strdup_printf("'%s' at %lld ms", report_str(cap, "last_marker", ""),
+					      report_int(cap, "last_marker_ms"));
 		html_fact(out, "last marker", lm);
 		free(lm);
 	} else {
@@ -361,9 +351,9 @@ static void html_capsule(FILE *out, const json_t *rec, const char *dir)
 		fputs("<tr><th>registers</th><td><a href=\"", out);
 		html_text(out, dir);
 		fputc('/', out);
-		html_text(out, str_or(cap, "registers", ""));
+		html_text(out, report_str(cap, "registers", ""));
 		fputs("\">", out);
-		html_text(out, str_or(cap, "registers", ""));
+		html_text(out, report_str(cap, "registers", ""));
 		fputs("</a></td></tr>\n", out);
 	}
 	fputs("</table>\n", out);
@@ -416,20 +406,20 @@ static void html_replay(FILE *out, const char *run_dir, const char *dir)
 static void html_case(FILE *out, const json_t *c, size_t idx, const json_t *records,
 		      const char *run_dir)
 {
-	json_t *runs = html_case_records(records, str_or(c, "name", ""));
+	json_t *runs = html_case_records(records, report_str(c, "name", ""));
 	size_t n = json_array_size(runs), i;
 	json_t **events = util_calloc(n ? n : 1, sizeof(*events));
 	char *divergence = timeline_divergence(runs);
 
 	fprintf(out, "<section class=\"case %s\" id=\"case-%zu\" data-outcome=\"%s\">\n<h3>",
-		html_is_pass(c) ? "o-pass" : "o-bad", idx, str_or(c, "outcome", ""));
-	html_text(out, str_or(c, "name", ""));
+		html_is_pass(c) ? "o-pass" : "o-bad", idx, report_str(c, "outcome", ""));
+	html_text(out, report_str(c, "name", ""));
 	fputs(" <span class=\"class\">", out);
-	html_text(out, str_or(c, "class", ""));
+	html_text(out, report_str(c, "class", ""));
 	fputs("</span></h3>\n", out);
 	if (!html_is_pass(c)) {
 		fputs("<p class=\"reason\">", out);
-		html_text(out, str_or(c, "reason", ""));
+		html_text(out, report_str(c, "reason", ""));
 		fputs("</p>\n", out);
 	}
 	if (divergence) {
@@ -442,19 +432,19 @@ static void html_case(FILE *out, const json_t *c, size_t idx, const json_t *reco
 	html_timeline_svg(out, runs, events);
 	for (i = 0; i < n; i++) {
 		const json_t *rec = json_array_get(runs, i);
-		const char *dir = str_or(rec, "dir", "");
+		const char *dir = report_str(rec, "dir", "");
 		fprintf(out, "<details class=\"run\"%s><summary>run %lld: <span class=\"class\">",
-			html_is_pass(rec) ? "" : " open", int_of(rec, "attempt"));
-		html_text(out, str_or(rec, "class", ""));
-		fprintf(out, "</span> (%.2f s)", (double)int_of(rec, "duration_ms") / 1000.0);
+			html_is_pass(rec) ? "" : " open", report_int(rec, "attempt"));
+		html_text(out, report_str(rec, "class", ""));
+		fprintf(out, "</span> (%.2f s)", (double)report_int(rec, "duration_ms") / 1000.0);
 		if (json_object_get(rec, "source")) {
 			fputs(" from run ", out);
-			html_text(out, str_or(json_object_get(rec, "source"), "run_id", ""));
+			html_text(out, report_str(json_object_get(rec, "source"), "run_id", ""));
 		}
 		fputs("</summary>\n", out);
 		if (n > 1 && !html_is_pass(rec)) {
 			fputs("<p class=\"reason\">", out);
-			html_text(out, str_or(rec, "reason", ""));
+			html_text(out, report_str(rec, "reason", ""));
 			fputs("</p>\n", out);
 		}
 		html_events(out, events[i]);
@@ -481,13 +471,14 @@ static void html_name_list(FILE *out, const char *title, const json_t *list, con
 	fprintf(out, "<h3>%s (%zu)</h3>\n<ul class=\"%s\">\n", title, json_array_size(list), cls);
 	json_array_foreach (list, i, e) {
 		fputs("<li><code>", out);
-		html_text(out, json_is_string(e) ? json_string_value(e) : str_or(e, "name", ""));
+		html_text(out,
+			  json_is_string(e) ? json_string_value(e) : report_str(e, "name", ""));
 		fputs("</code>", out);
 		if (json_is_object(e) && json_object_get(e, "new_class")) {
 			fputs(" ", out);
-			html_text(out, str_or(e, "base_class", "none"));
+			html_text(out, report_str(e, "base_class", "none"));
 			fputs(" &rarr; ", out);
-			html_text(out, str_or(e, "new_class", ""));
+			html_text(out, report_str(e, "new_class", ""));
 		}
 		fputs("</li>\n", out);
 	}
@@ -500,12 +491,12 @@ static void html_comparison(FILE *out, const json_t *cmp)
 	size_t i, same = 0;
 
 	fputs("<section id=\"baseline\">\n<h2>Against the baseline</h2>\n<p>baseline <code>", out);
-	html_text(out, str_or(cmp, "base", ""));
+	html_text(out, report_str(cmp, "base", ""));
 	fprintf(out,
 		"</code>: <b>%lld regressions</b> (%lld new failures, %lld slower markers)</p>\n",
-		int_of(cmp, "regressions"),
+		report_int(cmp, "regressions"),
 		(long long)json_array_size(json_object_get(cmp, "new_failures")),
-		int_of(cmp, "timing_regressions"));
+		report_int(cmp, "timing_regressions"));
 	html_name_list(out, "new failures", json_object_get(cmp, "new_failures"), "regressed");
 	html_name_list(out, "fixed", json_object_get(cmp, "fixed"), "improved");
 	html_name_list(out, "still failing", json_object_get(cmp, "still_failing"), "");
@@ -516,7 +507,7 @@ static void html_comparison(FILE *out, const json_t *cmp)
 	      "<th>baseline median</th><th>median</th><th>change</th><th>p</th><th>verdict</th></tr>\n",
 	      out);
 	json_array_foreach (json_object_get(cmp, "timing"), i, t) {
-		const char *v = str_or(t, "verdict", "");
+		const char *v = report_str(t, "verdict", "");
 		if (!strcmp(v, "same")) {
 			same++;
 			continue;
@@ -525,9 +516,9 @@ static void html_comparison(FILE *out, const json_t *cmp)
 			!strcmp(v, "slower")   ? "regressed"
 			: !strcmp(v, "faster") ? "improved"
 					       : "");
-		html_text(out, str_or(t, "name", ""));
+		html_text(out, report_str(t, "name", ""));
 		fputs("</td><td><code>", out);
-		html_text(out, str_or(t, "marker", ""));
+		html_text(out, report_str(t, "marker", ""));
 		fprintf(out,
 			"</code></td><td>%.0f ms</td><td>%.0f ms</td><td>%+.0f%%</td><td>%.3g</td><td>%s</td></tr>\n",
 			json_number_value(json_object_get(t, "base_median_ms")),

@@ -15,13 +15,7 @@
 #include "kiln/lib/util.h"
 #include "kiln/report/case_line.h"
 #include "kiln/report/report_html.h"
-
-static const char *rec_str(const json_t *rec, const char *key)
-{
-	const char *s = json_string_value(json_object_get(rec, key));
-
-	return s ? s : "";
-}
+#include "report_json.h"
 
 /* Group records of the same case (several under --repeat) into one entry
  * with its passes out of runs. */
@@ -31,22 +25,23 @@ static json_t *run_report_cases(json_t *records)
 	size_t i;
 
 	json_array_foreach (records, i, rec) {
-		const char *name = rec_str(rec, "name");
+		const char *name = report_str(rec, "name", "");
 		json_t *entry = NULL, *e;
 		size_t k;
 		json_array_foreach (cases, k, e)
-			if (!strcmp(rec_str(e, "name"), name))
+			if (!strcmp(report_str(e, "name", ""), name))
 				entry = e;
 		if (!entry) {
 			/* class and reason: the first run's, until a worse one */
 			entry = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[]}", "name", name,
-					  "fixture", rec_str(rec, "fixture"), "runs", 0, "passes",
-					  0, "outcome", "pass", "class", rec_str(rec, "class"),
-					  "reason", rec_str(rec, "reason"), "attempts");
+					  "fixture", report_str(rec, "fixture", ""), "runs", 0,
+					  "passes", 0, "outcome", "pass", "class",
+					  report_str(rec, "class", ""), "reason",
+					  report_str(rec, "reason", ""), "attempts");
 			json_array_append_new(cases, entry);
 		}
-		enum outcome o = outcome_from_name(rec_str(rec, "outcome"));
-		enum outcome worst = outcome_from_name(rec_str(entry, "outcome"));
+		enum outcome o = outcome_from_name(report_str(rec, "outcome", ""));
+		enum outcome worst = outcome_from_name(report_str(entry, "outcome", ""));
 		json_object_set_new(
 			entry, "runs",
 			json_integer(json_integer_value(json_object_get(entry, "runs")) + 1));
@@ -59,14 +54,17 @@ static json_t *run_report_cases(json_t *records)
 			o = OUTCOME_HARNESS_ERROR;
 		if (outcome_worst(o, worst) != worst) {
 			json_object_set_new(entry, "outcome", json_string(outcome_name(o)));
-			json_object_set_new(entry, "class", json_string(rec_str(rec, "class")));
-			json_object_set_new(entry, "reason", json_string(rec_str(rec, "reason")));
+			json_object_set_new(entry, "class",
+					    json_string(report_str(rec, "class", "")));
+			json_object_set_new(entry, "reason",
+					    json_string(report_str(rec, "reason", "")));
 		}
 		json_t *diags = json_object_get(rec, "diagnostics");
 		/* s:o takes the reference: a borrowed one is increfed first. */
-		json_t *attempt = json_pack("{s:s, s:s, s:s, s:O, s:o}", "dir", rec_str(rec, "dir"),
-					    "outcome", rec_str(rec, "outcome"), "class",
-					    rec_str(rec, "class"), "duration_ms",
+		json_t *attempt = json_pack("{s:s, s:s, s:s, s:O, s:o}", "dir",
+					    report_str(rec, "dir", ""), "outcome",
+					    report_str(rec, "outcome", ""), "class",
+					    report_str(rec, "class", ""), "duration_ms",
 					    json_object_get(rec, "duration_ms"), "diagnostics",
 					    diags ? json_incref(diags) : json_array());
 		/* --record-failures: whether the failure reproduced under record. */
@@ -94,7 +92,7 @@ json_t *run_report_build(const struct run_facts *facts, json_t *records, size_t 
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		json_object_set_new(counts, outcome_name((enum outcome)o), json_integer(0));
 	json_array_foreach (records, i, rec) {
-		const char *o = rec_str(rec, "outcome");
+		const char *o = report_str(rec, "outcome", "");
 		json_t *c = json_object_get(counts, o);
 		if (c)
 			json_object_set_new(counts, o, json_integer(json_integer_value(c) + 1));
@@ -131,10 +129,11 @@ static int write_text(const char *dir, const char *name, const char *text)
 
 static void junit_case(FILE *out, const json_t *attempt, const char *name, size_t n)
 {
-	const char *o = rec_str(attempt, "outcome");
+	const char *o = report_str(attempt, "outcome", "");
 	char *ename = text_xml_escape(name, strlen(name));
-	char *cls = text_xml_escape(rec_str(attempt, "class"), strlen(rec_str(attempt, "class")));
-	const char *reason = rec_str(attempt, "reason");
+	char *cls = text_xml_escape(report_str(attempt, "class", ""),
+				    strlen(report_str(attempt, "class", "")));
+	const char *reason = report_str(attempt, "reason", "");
 	char *ereason = text_xml_escape(reason, strlen(reason));
 
 	fprintf(out, "  <testcase classname=\"kiln\" name=\"%s%s%.0zu\" time=\"%.3f\">\n", ename,
@@ -175,9 +174,9 @@ static char *run_report_junit(json_t *records, long long duration_ms)
 	FILE *out = util_memstream(&buf, &len);
 	json_t *rec;
 	json_array_foreach (records, i, rec) {
-		failures += strcmp(rec_str(rec, "outcome"), "pass") != 0 &&
-			    strcmp(rec_str(rec, "outcome"), "harness_error") != 0;
-		errors += !strcmp(rec_str(rec, "outcome"), "harness_error");
+		failures += strcmp(report_str(rec, "outcome", ""), "pass") != 0 &&
+			    strcmp(report_str(rec, "outcome", ""), "harness_error") != 0;
+		errors += !strcmp(report_str(rec, "outcome", ""), "harness_error");
 	}
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(out,
@@ -185,7 +184,7 @@ static char *run_report_junit(json_t *records, long long duration_ms)
 		"errors=\"%zu\" time=\"%.3f\">\n",
 		json_array_size(records), failures, errors, (double)duration_ms / 1000.0);
 	json_array_foreach (records, i, rec)
-		junit_case(out, rec, rec_str(rec, "name"),
+		junit_case(out, rec, report_str(rec, "name", ""),
 			   (size_t)json_integer_value(json_object_get(rec, "attempt")));
 	fprintf(out, " </testsuite>\n</testsuites>\n");
 	fclose(out);
@@ -200,7 +199,7 @@ char *run_report_tap(json_t *records)
 	json_t *rec;
 	fprintf(out, "TAP version 13\n1..%zu\n", json_array_size(records));
 	json_array_foreach (records, i, rec) {
-		bool ok = !strcmp(rec_str(rec, "outcome"), "pass");
+		bool ok = !strcmp(report_str(rec, "outcome", ""), "pass");
 		char *line = case_line_from_record(rec);
 		char *clean = text_utf8_clean(line, strlen(line));
 		for (char *p = clean; *p; p++)

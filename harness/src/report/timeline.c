@@ -6,13 +6,7 @@
 #include <string.h>
 
 #include "kiln/lib/util.h"
-
-static const char *str_or(const json_t *o, const char *key, const char *dflt)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : dflt;
-}
+#include "report_json.h"
 
 static void timeline_add(json_t *events, json_t *t_ms, const char *kind, const char *label)
 {
@@ -65,29 +59,30 @@ static int timeline_by_time(const void *a, const void *b)
 json_t *timeline_events(const json_t *record)
 {
 	json_t *ev = json_array(), *markers = json_object_get(record, "markers"), *m, *out;
-	const char *outcome = str_or(record, "outcome", "");
+	const char *outcome = report_str(record, "outcome", "");
 	size_t i;
 
 	timeline_add(ev, json_integer(0), "start", "QEMU started");
 	json_array_foreach (markers, i, m) {
 		timeline_add(ev, json_incref(json_object_get(m, "t_ms")), "marker",
-			     str_or(m, "text", str_or(m, "pattern", "")));
+			     report_str(m, "text", report_str(m, "pattern", "")));
 	}
 	json_array_foreach (json_object_get(record, "steps"), i, m) {
-		bool passed = !strcmp(str_or(m, "status", ""), "pass");
+		bool passed = !strcmp(report_str(m, "status", ""), "pass");
 		if (passed && timeline_step_has_marker(markers, i))
 			continue;
 		json_t *t = json_object_get(m, "t_ms");
 		timeline_add(ev, passed && t ? json_incref(t) : json_null(),
-			     passed ? "step" : "pending", str_or(m, "step", ""));
+			     passed ? "step" : "pending", report_str(m, "step", ""));
 	}
 	if (!strcmp(outcome, "guest_panicked")) {
-		long long ms = timeline_fail_ms(str_or(record, "reason", ""));
+		long long ms = timeline_fail_ms(report_str(record, "reason", ""));
 		if (ms >= 0)
-			timeline_add(ev, json_integer(ms), "fail", str_or(record, "reason", ""));
+			timeline_add(ev, json_integer(ms), "fail",
+				     report_str(record, "reason", ""));
 	}
 	timeline_add(ev, json_incref(json_object_get(record, "duration_ms")), "end",
-		     str_or(record, "class", outcome));
+		     report_str(record, "class", outcome));
 	/* qsort is not stable: the index breaks ties */
 	size_t n = json_array_size(ev);
 	json_t **v = util_calloc(n ? n : 1, sizeof(*v));
@@ -113,7 +108,7 @@ static char *timeline_marker_text(const json_t *rec, size_t k)
 
 	if (!m)
 		return util_strdup("none");
-	return util_strdup_printf("'%s' at %lld ms", str_or(m, "pattern", ""),
+	return util_strdup_printf("'%s' at %lld ms", report_str(m, "pattern", ""),
 				  (long long)json_integer_value(json_object_get(m, "t_ms")));
 }
 
@@ -131,7 +126,8 @@ char *timeline_divergence(const json_t *records)
 			json_t *b = json_array_get(json_object_get(rec, "markers"), k);
 			if (k >= n && k >= n_first)
 				continue;
-			if (a && b && !strcmp(str_or(a, "pattern", ""), str_or(b, "pattern", "")))
+			if (a && b &&
+			    !strcmp(report_str(a, "pattern", ""), report_str(b, "pattern", "")))
 				continue;
 			char *ta = timeline_marker_text(first, k),
 			     *tb = timeline_marker_text(rec, k);
@@ -151,12 +147,12 @@ char *timeline_divergence(const json_t *records)
 			break;
 	}
 	json_array_foreach (records, i, rec)
-		if (strcmp(str_or(rec, "class", ""), str_or(first, "class", "")))
+		if (strcmp(report_str(rec, "class", ""), report_str(first, "class", "")))
 			return util_strdup_printf(
 				"runs part at the end: run %lld %s, run %lld %s",
 				(long long)json_integer_value(json_object_get(first, "attempt")),
-				str_or(first, "class", ""),
+				report_str(first, "class", ""),
 				(long long)json_integer_value(json_object_get(rec, "attempt")),
-				str_or(rec, "class", ""));
+				report_str(rec, "class", ""));
 	return NULL;
 }

@@ -29,6 +29,7 @@
 #include "kiln/replay/replay_record.h"
 #include "kiln/report/case_line.h"
 #include "kiln/report/case_record.h"
+#include "kiln/report/compare.h"
 #include "kiln/report/run_report.h"
 #include "shard.h"
 
@@ -52,6 +53,7 @@ struct run_opts {
 	size_t n_connect;
 	struct shard shard;    /* --shard K/N; n == 0: all cases */
 	const char *durations; /* --durations RUN_DIR: balances the shards */
+	const char *baseline;  /* --baseline RUN_DIR: compared in report.html */
 };
 
 struct job {
@@ -96,7 +98,7 @@ static void usage(void)
 	dprintf(2, "usage: kiln run [-j N] [--filter GLOB] [--repeat N] [--tap] [--quiet]\n"
 		   "                [--reports DIR] [--backend auto|qemu|libvirt]\n"
 		   "                [--connect URI]... [--record | --record-failures]\n"
-		   "                [--shard K/N [--durations RUN_DIR]]\n"
+		   "                [--shard K/N [--durations RUN_DIR]] [--baseline RUN_DIR]\n"
 		   "                FIXTURE|DIR...\n"
 		   "  -j N is per connection when --connect names several hosts.\n");
 }
@@ -116,6 +118,7 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 						 {"record-failures", no_argument, NULL, 'F'},
 						 {"shard", required_argument, NULL, 'S'},
 						 {"durations", required_argument, NULL, 'D'},
+						 {"baseline", required_argument, NULL, 'L'},
 						 {NULL, 0, NULL, 0}};
 	bool bad = false;
 	int c;
@@ -140,6 +143,7 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 				return -1;
 			break;
 		case 'D': o->durations = optarg; break;
+		case 'L': o->baseline = optarg; break;
 		case 'C':
 			if (!o->connect)
 				o->connect = util_calloc((size_t)argc, sizeof(char *));
@@ -471,6 +475,10 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 	if (r->o.n_connect)
 		backend_report(&r->backend, report);
 	shard_note_report(report, &r->o.shard, r->o.durations);
+	json_t *cmp = r->o.baseline
+			      ? compare_with_baseline(r->o.baseline, r->run_dir, report, r->records)
+			      : NULL;
+	facts.comparison = cmp;
 	if (run_report_write(&facts, report, r->records, r->o.tap) < 0 && code == 0)
 		code = outcome_exit_code(OUTCOME_HARNESS_ERROR);
 	run_report_link_latest(r->o.reports_root, r->run_id);
@@ -493,6 +501,7 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 				r->n_queue - r->done);
 	}
 	json_decref(report);
+	json_decref(cmp);
 	return code;
 }
 
@@ -541,7 +550,8 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 		json_decref(argv_json);
 		return KILN_EXIT_USAGE;
 	}
-	if (r.fixtures.n == 0 || shard_apply(&r.o.shard, r.o.durations, &r.fixtures) < 0) {
+	if (r.fixtures.n == 0 || shard_apply(&r.o.shard, r.o.durations, &r.fixtures) < 0 ||
+	    (r.o.baseline && compare_check_baseline(r.o.baseline) < 0)) {
 		if (r.fixtures.n == 0)
 			util_err("run: no fixture matched");
 		discover_free(&r.fixtures);
