@@ -15,6 +15,7 @@
 #include "kiln/lib/util.h"
 #include "kiln/report/case_line.h"
 #include "kiln/report/report_html.h"
+#include "report_formats.h"
 #include "report_json.h"
 
 /* Group records of the same case (several under --repeat) into one entry
@@ -125,92 +126,6 @@ static int write_text(const char *dir, const char *name, const char *text)
 		util_err("cannot write %s: %s", path, strerror(errno));
 	free(path);
 	return rc;
-}
-
-static void junit_case(FILE *out, const json_t *attempt, const char *name, size_t n)
-{
-	const char *o = report_str(attempt, "outcome", "");
-	char *ename = text_xml_escape(name, strlen(name));
-	char *cls = text_xml_escape(report_str(attempt, "class", ""),
-				    strlen(report_str(attempt, "class", "")));
-	const char *reason = report_str(attempt, "reason", "");
-	char *ereason = text_xml_escape(reason, strlen(reason));
-
-	fprintf(out, "  <testcase classname=\"kiln\" name=\"%s%s%.0zu\" time=\"%.3f\">\n", ename,
-		n > 1 ? "#" : "", n > 1 ? n : 0,
-		(double)json_integer_value(json_object_get(attempt, "duration_ms")) / 1000.0);
-	if (strcmp(o, "pass") != 0) {
-		const json_t *diags = json_object_get(attempt, "diagnostics");
-		size_t i;
-		json_t *d;
-		fprintf(out, "    <%s type=\"%s\" message=\"%s: %s\">",
-			strcmp(o, "harness_error") ? "failure" : "error", cls, cls, ereason);
-		json_array_foreach (diags, i, d) {
-			const char *line = json_string_value(json_object_get(d, "line"));
-			char *el = text_xml_escape(line ? line : "", line ? strlen(line) : 0);
-			fprintf(out, "%s\n", el);
-			free(el);
-		}
-		fprintf(out, "</%s>\n", strcmp(o, "harness_error") ? "failure" : "error");
-		const json_t *tail =
-			json_object_get(json_object_get(attempt, "capsule"), "console_tail");
-		if (json_is_string(tail)) {
-			char *et =
-				text_xml_escape(json_string_value(tail), json_string_length(tail));
-			fprintf(out, "    <system-out>%s</system-out>\n", et);
-			free(et);
-		}
-	}
-	fprintf(out, "  </testcase>\n");
-	free(ename);
-	free(cls);
-	free(ereason);
-}
-
-static char *run_report_junit(json_t *records, long long duration_ms)
-{
-	char *buf = NULL;
-	size_t len = 0, i, failures = 0, errors = 0;
-	FILE *out = util_memstream(&buf, &len);
-	json_t *rec;
-	json_array_foreach (records, i, rec) {
-		failures += strcmp(report_str(rec, "outcome", ""), "pass") != 0 &&
-			    strcmp(report_str(rec, "outcome", ""), "harness_error") != 0;
-		errors += !strcmp(report_str(rec, "outcome", ""), "harness_error");
-	}
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(out,
-		"<testsuites>\n <testsuite name=\"kiln\" tests=\"%zu\" failures=\"%zu\" "
-		"errors=\"%zu\" time=\"%.3f\">\n",
-		json_array_size(records), failures, errors, (double)duration_ms / 1000.0);
-	json_array_foreach (records, i, rec)
-		junit_case(out, rec, report_str(rec, "name", ""),
-			   (size_t)json_integer_value(json_object_get(rec, "attempt")));
-	fprintf(out, " </testsuite>\n</testsuites>\n");
-	fclose(out);
-	return buf;
-}
-
-char *run_report_tap(json_t *records)
-{
-	char *buf = NULL;
-	size_t len = 0, i;
-	FILE *out = util_memstream(&buf, &len);
-	json_t *rec;
-	fprintf(out, "TAP version 13\n1..%zu\n", json_array_size(records));
-	json_array_foreach (records, i, rec) {
-		bool ok = !strcmp(report_str(rec, "outcome", ""), "pass");
-		char *line = case_line_from_record(rec);
-		char *clean = text_utf8_clean(line, strlen(line));
-		for (char *p = clean; *p; p++)
-			if (*p == '\n' || *p == '#')
-				*p = ' '; /* one TAP line, no accidental directive */
-		fprintf(out, "%sok %zu - %s\n", ok ? "" : "not ", i + 1, clean);
-		free(line);
-		free(clean);
-	}
-	fclose(out);
-	return buf;
 }
 
 int run_report_render(const char *run_dir, const json_t *report, json_t *records, bool tap,
