@@ -2,6 +2,7 @@
 #include "kiln/report/run_dir.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,14 +32,24 @@ static json_t *run_dir_load_json(const char *path, const char *schema)
 	return j;
 }
 
-/* The run directory of path: path itself, or the folder of its report.json. */
-static char *run_dir_root(const char *path)
+static bool run_dir_is_file(const char *path)
 {
 	struct stat st;
 
-	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
-		return util_dirname(path);
-	return util_strdup(path);
+	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* The run directory of path: path itself, or the folder of its report. */
+static char *run_dir_root(const char *path)
+{
+	return run_dir_is_file(path) ? util_dirname(path) : util_strdup(path);
+}
+
+/* The report of path: path itself when a file, else path/report.json. */
+static char *run_dir_report_path(const char *path)
+{
+	return run_dir_is_file(path) ? util_strdup(path)
+				     : util_strdup_printf("%s/report.json", path);
 }
 
 static int run_dir_load_records(struct run_dir *rd)
@@ -76,7 +87,7 @@ static int run_dir_load_records(struct run_dir *rd)
 int run_dir_load(const char *path, struct run_dir *out)
 {
 	*out = (struct run_dir){.path = run_dir_root(path), .records = json_array()};
-	char *report = util_strdup_printf("%s/report.json", out->path);
+	char *report = run_dir_report_path(path);
 
 	out->report = run_dir_load_json(report, "kiln.report/1");
 	free(report);
@@ -85,6 +96,15 @@ int run_dir_load(const char *path, struct run_dir *out)
 		return -1;
 	}
 	return 0;
+}
+
+json_t *run_dir_load_report(const char *path)
+{
+	char *report = run_dir_report_path(path);
+	json_t *j = run_dir_load_json(report, "kiln.report/1");
+
+	free(report);
+	return j;
 }
 
 void run_dir_free(struct run_dir *rd)

@@ -110,7 +110,7 @@ void shard_select(struct fixture_list *list, const struct shard *s, const json_t
 
 int shard_apply(const struct shard *s, const char *durations, struct fixture_list *list)
 {
-	struct run_dir prev = {0};
+	json_t *prev = NULL;
 
 	if (durations && !s->n) {
 		util_err("run: --durations balances --shard; give --shard K/N");
@@ -118,10 +118,10 @@ int shard_apply(const struct shard *s, const char *durations, struct fixture_lis
 	}
 	if (!s->n)
 		return 0;
-	if (durations && run_dir_load(durations, &prev) < 0)
+	if (durations && !(prev = run_dir_load_report(durations)))
 		return -1;
-	shard_select(list, s, prev.report);
-	run_dir_free(&prev);
+	shard_select(list, s, prev);
+	json_decref(prev);
 	return 0;
 }
 

@@ -35,7 +35,7 @@ void shard_select(struct fixture_list *list, const struct shard *s, const json_t
 /* kiln run's --shard and --durations (borrowed; s->n == 0: no --shard):
  * keep this shard's fixtures, maybe none (a shard may be empty). -1 after
  * an error when --durations is given without --shard or names no readable
- * run. */
+ * run (a run directory, or a report.json kept alone). */
 int shard_apply(const struct shard *s, const char *durations, struct fixture_list *list);
 
 /* Record the shard and this host in report.json's object (borrowed). */

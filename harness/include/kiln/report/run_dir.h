@@ -23,6 +23,11 @@ struct run_dir {
  * is an error too: a report must not quietly lose a case. */
 int run_dir_load(const char *path, struct run_dir *out);
 
+/* Only report.json of path (a run directory or its report.json): what
+ * --shard's --durations needs, so a kept report.json alone will do. New
+ * reference, or NULL after an error as run_dir_load() gives. */
+json_t *run_dir_load_report(const char *path);
+
 /* Free what run_dir_load() filled (safe on a zeroed or freed struct). */
 void run_dir_free(struct run_dir *rd);
 
