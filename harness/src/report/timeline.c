@@ -20,14 +20,15 @@ static void timeline_add(json_t *events, json_t *t_ms, const char *kind, const c
 static long long timeline_fail_ms(const char *reason)
 {
 	const char *at = NULL;
+	char *end;
 	long long ms;
-	char tail[4];
 
 	for (const char *p = strstr(reason, ") at "); p; p = strstr(p + 1, ") at "))
 		at = p;
-	if (!at || sscanf(at, ") at %lld m%3s", &ms, tail) != 2 || strcmp(tail, "s"))
+	if (!at)
 		return -1;
-	return ms;
+	ms = strtoll(at + 5, &end, 10);
+	return end != at + 5 && !strcmp(end, " ms") && ms >= 0 ? ms : -1;
 }
 
 /* Steps already shown through their marker are not shown again. */
