@@ -24,7 +24,9 @@ int report_main(int argc, char **argv)
 	}
 	if (run_dir_load(argv[1], &rd) < 0)
 		return KILN_EXIT_USAGE;
-	rc = run_report_render(rd.path, rd.report, rd.records, true, NULL);
+	/* a --baseline run keeps its comparison in report.json */
+	rc = run_report_render(rd.path, rd.report, rd.records, true,
+			       json_object_get(rd.report, "baseline"));
 	if (rc == 0)
 		util_note("wrote %s/report.html, junit.xml and report.tap", rd.path);
 	run_dir_free(&rd);

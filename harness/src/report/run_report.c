@@ -149,6 +149,9 @@ int run_report_render(const char *run_dir, const json_t *report, json_t *records
 
 int run_report_write(const struct run_facts *facts, json_t *report, json_t *records, bool tap)
 {
+	/* kept in report.json, so that `kiln report` draws the same page */
+	if (facts->comparison)
+		json_object_set(report, "baseline", (json_t *)facts->comparison);
 	char *text = json_dumps(report, JSON_INDENT(2));
 	int rc = text ? write_text(facts->run_dir, "report.json", text) : -1;
 

@@ -152,6 +152,14 @@ print("OK" if ["boot/banner", "RUGO: halt ok"] in rows else "BAD regressed rows 
 EOF
 )
 case $v in OK*) echo "report_compare: ok report.html's baseline section names boot/banner 'RUGO: halt ok'" ;; *) fail "report.html: $v" ;; esac
+# report.json keeps the comparison: kiln report draws the same page again.
+again=$(latest "$tmp/again")
+cp "$again/report.html" "$tmp/again.html"
+if "$KILN" report "$again" >/dev/null 2>&1 && cmp -s "$again/report.html" "$tmp/again.html"; then
+	echo "report_compare: ok kiln report draws the --baseline run's page again, baseline section included"
+else
+	fail "kiln report of the --baseline run did not draw the same page"
+fi
 
 if [ "$failed" -ne 0 ]; then
 	echo "report_compare: $failed check(s) failed"

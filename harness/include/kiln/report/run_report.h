@@ -21,7 +21,8 @@ struct run_facts {
 	bool interrupted;
 	int exit_code;
 	json_t *argv; /* borrowed */
-	/* --baseline: the kiln.compare/1 object for report.html, or NULL */
+	/* --baseline: the kiln.compare/1 object, or NULL; report.html shows it
+	 * and report.json keeps it as "baseline" */
 	const json_t *comparison;
 };
 
