@@ -39,7 +39,9 @@ static const char html_css[] =
 	"ol.events li.ev-fail,ol.events li.ev-pending{color:#b00}"
 	".t{display:inline-block;min-width:6em;text-align:right;margin-right:1em;"
 	"font-family:monospace}"
-	".regressed{color:#b00;font-weight:bold}.improved{color:#070}";
+	".regressed{color:#b00;font-weight:bold}.improved{color:#070}"
+	".legend span{margin-right:1.5em}.legend .ev-start{color:#555}.legend .ev-marker{color:#27c}"
+	".legend .ev-step{color:#7a4}.legend .ev-fail{color:#d00}.legend .ev-end{color:#222}";
 
 /* Text and attribute values: & < > " ' escaped, valid UTF-8, and control
  * bytes shown. */
@@ -291,7 +293,11 @@ static void html_timeline_svg(FILE *out, const json_t *runs, json_t *const *even
 			fputs("</title></circle>\n", out);
 		}
 	}
-	fputs("</svg>\n", out);
+	fputs("</svg>\n<p class=\"legend\"><span class=\"ev-start\">&#9679; QEMU start</span>"
+	      "<span class=\"ev-marker\">&#9679; marker</span><span class=\"ev-step\">&#9679; "
+	      "step</span><span class=\"ev-fail\">&#9679; fail pattern</span><span "
+	      "class=\"ev-end\">&#9679; end</span></p>\n",
+	      out);
 }
 
 static void html_events(FILE *out, const json_t *events)
