@@ -34,8 +34,13 @@ PKGS_TESTS="libxml2-utils"
 # The Python binding of libkiln and its pytest plugin (python/): Debian's
 # pytest runs their tests, and `pytest --kiln DIR` is what a user types.
 PKGS_PYTHON="python3-pytest"
+# The report page and CI formats (harness/tests/e2e/report_*.sh): report.html
+# is loaded in headless Chromium through chromedriver and selenium, and
+# report.tap is parsed as TAP 14 by node's tap-parser (Perl's TAP::Parser 3.44
+# refuses "TAP version 14").
+PKGS_REPORT_TESTS="chromium chromium-driver python3-selenium nodejs node-tap-parser"
 
-PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS $PKGS_PYTHON"
+PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS $PKGS_PYTHON $PKGS_REPORT_TESTS"
 
 print=0
 while [ $# -gt 0 ]; do

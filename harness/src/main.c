@@ -10,6 +10,7 @@
 #include "kiln/fixture/validate.h"
 #include "kiln/lib/outcome.h"
 #include "kiln/replay/replay.h"
+#include "kiln/report/report_cli.h"
 #include "kiln/runner/runner.h"
 
 struct command {
@@ -25,6 +26,9 @@ static const struct command commands[] = {
 	{"validate", validate_main, "load fixtures strictly, boot nothing"},
 	{"diag", diag_main, "linker, QEMU and console logs as SMOKES_* lines: kiln diag [FILE...]"},
 	{"replay", replay_main, "a failing case again, under gdb: kiln replay CASE_DIR [--gdb]"},
+	{"report", report_main, "report.html, junit.xml and report.tap again: kiln report RUN_DIR"},
+	{"compare", compare_main, "what changed between two runs: kiln compare BASE_RUN NEW_RUN"},
+	{"merge", merge_main, "one run from several shards: kiln merge -o OUT_DIR RUN_DIR..."},
 	{"help", help_main, "this list"},
 };
 

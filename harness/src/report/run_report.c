@@ -1,4 +1,4 @@
-/* run_report.c: report.json, junit.xml and TAP for a run. See
+/* run_report.c: report.json, junit.xml, TAP and report.html for a run. See
  * kiln/run_report.h. junit.xml is built from escaped text only: guest bytes
  * (control characters, invalid UTF-8) pass through text_xml_escape(), so the
  * file stays valid XML whatever the guest printed. */
@@ -14,13 +14,9 @@
 #include "kiln/lib/text.h"
 #include "kiln/lib/util.h"
 #include "kiln/report/case_line.h"
-
-static const char *rec_str(const json_t *rec, const char *key)
-{
-	const char *s = json_string_value(json_object_get(rec, key));
-
-	return s ? s : "";
-}
+#include "kiln/report/report_html.h"
+#include "report_formats.h"
+#include "report_json.h"
 
 /* Group records of the same case (several under --repeat) into one entry
  * with its passes out of runs. */
@@ -30,22 +26,23 @@ static json_t *run_report_cases(json_t *records)
 	size_t i;
 
 	json_array_foreach (records, i, rec) {
-		const char *name = rec_str(rec, "name");
+		const char *name = report_str(rec, "name", "");
 		json_t *entry = NULL, *e;
 		size_t k;
 		json_array_foreach (cases, k, e)
-			if (!strcmp(rec_str(e, "name"), name))
+			if (!strcmp(report_str(e, "name", ""), name))
 				entry = e;
 		if (!entry) {
 			/* class and reason: the first run's, until a worse one */
 			entry = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:[]}", "name", name,
-					  "fixture", rec_str(rec, "fixture"), "runs", 0, "passes",
-					  0, "outcome", "pass", "class", rec_str(rec, "class"),
-					  "reason", rec_str(rec, "reason"), "attempts");
+					  "fixture", report_str(rec, "fixture", ""), "runs", 0,
+					  "passes", 0, "outcome", "pass", "class",
+					  report_str(rec, "class", ""), "reason",
+					  report_str(rec, "reason", ""), "attempts");
 			json_array_append_new(cases, entry);
 		}
-		enum outcome o = outcome_from_name(rec_str(rec, "outcome"));
-		enum outcome worst = outcome_from_name(rec_str(entry, "outcome"));
+		enum outcome o = outcome_from_name(report_str(rec, "outcome", ""));
+		enum outcome worst = outcome_from_name(report_str(entry, "outcome", ""));
 		json_object_set_new(
 			entry, "runs",
 			json_integer(json_integer_value(json_object_get(entry, "runs")) + 1));
@@ -58,20 +55,26 @@ static json_t *run_report_cases(json_t *records)
 			o = OUTCOME_HARNESS_ERROR;
 		if (outcome_worst(o, worst) != worst) {
 			json_object_set_new(entry, "outcome", json_string(outcome_name(o)));
-			json_object_set_new(entry, "class", json_string(rec_str(rec, "class")));
-			json_object_set_new(entry, "reason", json_string(rec_str(rec, "reason")));
+			json_object_set_new(entry, "class",
+					    json_string(report_str(rec, "class", "")));
+			json_object_set_new(entry, "reason",
+					    json_string(report_str(rec, "reason", "")));
 		}
 		json_t *diags = json_object_get(rec, "diagnostics");
 		/* s:o takes the reference: a borrowed one is increfed first. */
-		json_t *attempt = json_pack("{s:s, s:s, s:s, s:O, s:o}", "dir", rec_str(rec, "dir"),
-					    "outcome", rec_str(rec, "outcome"), "class",
-					    rec_str(rec, "class"), "duration_ms",
+		json_t *attempt = json_pack("{s:s, s:s, s:s, s:O, s:o}", "dir",
+					    report_str(rec, "dir", ""), "outcome",
+					    report_str(rec, "outcome", ""), "class",
+					    report_str(rec, "class", ""), "duration_ms",
 					    json_object_get(rec, "duration_ms"), "diagnostics",
 					    diags ? json_incref(diags) : json_array());
 		/* --record-failures: whether the failure reproduced under record. */
 		json_t *rf = json_object_get(rec, "record_failures");
 		if (rf)
 			json_object_set(attempt, "record_failures", rf);
+		/* kiln merge: the run, shard and host the attempt came from */
+		if (json_object_get(rec, "source"))
+			json_object_set(attempt, "source", json_object_get(rec, "source"));
 		json_array_append_new(json_object_get(entry, "attempts"), attempt);
 	}
 	json_array_foreach (cases, i, rec) {
@@ -90,7 +93,7 @@ json_t *run_report_build(const struct run_facts *facts, json_t *records, size_t 
 	for (int o = 0; o < OUTCOME_COUNT; o++)
 		json_object_set_new(counts, outcome_name((enum outcome)o), json_integer(0));
 	json_array_foreach (records, i, rec) {
-		const char *o = rec_str(rec, "outcome");
+		const char *o = report_str(rec, "outcome", "");
 		json_t *c = json_object_get(counts, o);
 		if (c)
 			json_object_set_new(counts, o, json_integer(json_integer_value(c) + 1));
@@ -125,105 +128,35 @@ static int write_text(const char *dir, const char *name, const char *text)
 	return rc;
 }
 
-static void junit_case(FILE *out, const json_t *attempt, const char *name, size_t n)
+int run_report_render(const char *run_dir, const json_t *report, json_t *records, bool tap,
+		      const json_t *comparison)
 {
-	const char *o = rec_str(attempt, "outcome");
-	char *ename = text_xml_escape(name, strlen(name));
-	char *cls = text_xml_escape(rec_str(attempt, "class"), strlen(rec_str(attempt, "class")));
-	const char *reason = rec_str(attempt, "reason");
-	char *ereason = text_xml_escape(reason, strlen(reason));
+	char *text = run_report_junit(records,
+				      json_integer_value(json_object_get(report, "duration_ms")));
+	int rc = write_text(run_dir, "junit.xml", text);
 
-	fprintf(out, "  <testcase classname=\"kiln\" name=\"%s%s%.0zu\" time=\"%.3f\">\n", ename,
-		n > 1 ? "#" : "", n > 1 ? n : 0,
-		(double)json_integer_value(json_object_get(attempt, "duration_ms")) / 1000.0);
-	if (strcmp(o, "pass") != 0) {
-		const json_t *diags = json_object_get(attempt, "diagnostics");
-		size_t i;
-		json_t *d;
-		fprintf(out, "    <%s type=\"%s\" message=\"%s: %s\">",
-			strcmp(o, "harness_error") ? "failure" : "error", cls, cls, ereason);
-		json_array_foreach (diags, i, d) {
-			const char *line = json_string_value(json_object_get(d, "line"));
-			char *el = text_xml_escape(line ? line : "", line ? strlen(line) : 0);
-			fprintf(out, "%s\n", el);
-			free(el);
-		}
-		fprintf(out, "</%s>\n", strcmp(o, "harness_error") ? "failure" : "error");
-		const json_t *tail =
-			json_object_get(json_object_get(attempt, "capsule"), "console_tail");
-		if (json_is_string(tail)) {
-			char *et =
-				text_xml_escape(json_string_value(tail), json_string_length(tail));
-			fprintf(out, "    <system-out>%s</system-out>\n", et);
-			free(et);
-		}
+	free(text);
+	if (tap) {
+		text = run_report_tap(records);
+		rc |= write_text(run_dir, "report.tap", text);
+		free(text);
 	}
-	fprintf(out, "  </testcase>\n");
-	free(ename);
-	free(cls);
-	free(ereason);
-}
-
-static char *run_report_junit(json_t *records, long long duration_ms)
-{
-	char *buf = NULL;
-	size_t len = 0, i, failures = 0, errors = 0;
-	FILE *out = util_memstream(&buf, &len);
-	json_t *rec;
-	json_array_foreach (records, i, rec) {
-		failures += strcmp(rec_str(rec, "outcome"), "pass") != 0 &&
-			    strcmp(rec_str(rec, "outcome"), "harness_error") != 0;
-		errors += !strcmp(rec_str(rec, "outcome"), "harness_error");
-	}
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(out,
-		"<testsuites>\n <testsuite name=\"kiln\" tests=\"%zu\" failures=\"%zu\" "
-		"errors=\"%zu\" time=\"%.3f\">\n",
-		json_array_size(records), failures, errors, (double)duration_ms / 1000.0);
-	json_array_foreach (records, i, rec)
-		junit_case(out, rec, rec_str(rec, "name"),
-			   (size_t)json_integer_value(json_object_get(rec, "attempt")));
-	fprintf(out, " </testsuite>\n</testsuites>\n");
-	fclose(out);
-	return buf;
-}
-
-char *run_report_tap(json_t *records)
-{
-	char *buf = NULL;
-	size_t len = 0, i;
-	FILE *out = util_memstream(&buf, &len);
-	json_t *rec;
-	fprintf(out, "TAP version 13\n1..%zu\n", json_array_size(records));
-	json_array_foreach (records, i, rec) {
-		bool ok = !strcmp(rec_str(rec, "outcome"), "pass");
-		char *line = case_line_from_record(rec);
-		char *clean = text_utf8_clean(line, strlen(line));
-		for (char *p = clean; *p; p++)
-			if (*p == '\n' || *p == '#')
-				*p = ' '; /* one TAP line, no accidental directive */
-		fprintf(out, "%sok %zu - %s\n", ok ? "" : "not ", i + 1, clean);
-		free(line);
-		free(clean);
-	}
-	fclose(out);
-	return buf;
+	text = report_html_page(report, records, run_dir, comparison);
+	rc |= write_text(run_dir, "report.html", text);
+	free(text);
+	return rc ? -1 : 0;
 }
 
 int run_report_write(const struct run_facts *facts, json_t *report, json_t *records, bool tap)
 {
+	/* kept in report.json, so that `kiln report` draws the same page */
+	if (facts->comparison)
+		json_object_set(report, "baseline", (json_t *)facts->comparison);
 	char *text = json_dumps(report, JSON_INDENT(2));
 	int rc = text ? write_text(facts->run_dir, "report.json", text) : -1;
 
 	free(text);
-	text = run_report_junit(records, facts->duration_ms);
-	rc |= write_text(facts->run_dir, "junit.xml", text);
-	free(text);
-	if (tap) {
-		text = run_report_tap(records);
-		rc |= write_text(facts->run_dir, "report.tap", text);
-		free(text);
-	}
+	rc |= run_report_render(facts->run_dir, report, records, tap, facts->comparison);
 	return rc ? -1 : 0;
 }
 

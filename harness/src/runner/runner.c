@@ -29,7 +29,9 @@
 #include "kiln/replay/replay_record.h"
 #include "kiln/report/case_line.h"
 #include "kiln/report/case_record.h"
+#include "kiln/report/compare.h"
 #include "kiln/report/run_report.h"
+#include "shard.h"
 
 /* On top of the fixture's timeout, what a worker may spend outside it:
  * start (10 s), capsule (2 s), the panic grace read and exit drain (2.3 s),
@@ -49,6 +51,9 @@ struct run_opts {
 	const char *backend; /* --backend, or NULL */
 	char **connect;	     /* --connect URIs */
 	size_t n_connect;
+	struct shard shard;    /* --shard K/N; n == 0: all cases */
+	const char *durations; /* --durations RUN_DIR: balances the shards */
+	const char *baseline;  /* --baseline RUN_DIR: compared in report.html */
 };
 
 struct job {
@@ -94,6 +99,7 @@ static void usage(void)
 	dprintf(2, "usage: kiln run [-j N] [--filter GLOB] [--repeat N] [--tap] [--quiet]\n"
 		   "                [--reports DIR] [--backend auto|qemu|libvirt]\n"
 		   "                [--connect URI]... [--record | --record-failures]\n"
+		   "                [--shard K/N [--durations RUN_DIR]] [--baseline RUN_DIR]\n"
 		   "                FIXTURE|DIR...\n"
 		   "  -j N is per connection when --connect names several hosts.\n");
 }
@@ -111,6 +117,9 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 						 {"connect", required_argument, NULL, 'C'},
 						 {"record", no_argument, NULL, 'E'},
 						 {"record-failures", no_argument, NULL, 'F'},
+						 {"shard", required_argument, NULL, 'S'},
+						 {"durations", required_argument, NULL, 'D'},
+						 {"baseline", required_argument, NULL, 'L'},
 						 {NULL, 0, NULL, 0}};
 	bool bad = false;
 	int c;
@@ -130,6 +139,12 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 		case 'B': o->backend = optarg; break;
 		case 'E': o->record |= REPLAY_RECORD_ALL; break;
 		case 'F': o->record |= REPLAY_RECORD_FAILURES; break;
+		case 'S':
+			if (shard_parse(optarg, &o->shard) < 0)
+				return -1;
+			break;
+		case 'D': o->durations = optarg; break;
+		case 'L': o->baseline = optarg; break;
 		case 'C':
 			if (!o->connect)
 				o->connect = util_calloc((size_t)argc, sizeof(char *));
@@ -449,6 +464,10 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 	}
 	int code = r->interrupted && sigwake_stop_signal() ? KILN_EXIT_INTERRUPTED
 							   : outcome_exit_code(worst);
+	/* A run whose reports are incomplete cannot be judged from them: that
+	 * comes before any case's outcome (but not before an interruption). */
+	if (r->reports_failed && code != KILN_EXIT_INTERRUPTED)
+		code = KILN_EXIT_WRITE;
 	struct run_facts facts = {r->run_id,
 				  r->run_dir,
 				  r->o.reports_root,
@@ -457,16 +476,21 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 				  (long long)(util_now_ms() - r->started),
 				  r->interrupted,
 				  code,
-				  argv_json};
+				  argv_json,
+				  NULL};
 	json_t *report = run_report_build(&facts, r->records, r->n_queue - r->done);
 	if (r->o.n_connect)
 		backend_report(&r->backend, report);
-	if (run_report_write(&facts, report, r->records, r->o.tap) < 0)
+	shard_note_report(report, &r->o.shard, r->o.durations);
+	json_t *cmp = r->o.baseline
+			      ? compare_with_baseline(r->o.baseline, r->run_dir, report, r->records)
+			      : NULL;
+	facts.comparison = cmp;
+	if (run_report_write(&facts, report, r->records, r->o.tap) < 0) {
 		r->reports_failed = true;
-	/* A run whose reports are incomplete cannot be judged from them: that
-	 * comes before any case's outcome (but not before an interruption). */
-	if (r->reports_failed && code != KILN_EXIT_INTERRUPTED)
-		code = KILN_EXIT_WRITE;
+		if (code != KILN_EXIT_INTERRUPTED)
+			code = KILN_EXIT_WRITE;
+	}
 	if (!r->reports_failed) /* latest always names a whole run */
 		run_report_link_latest(r->o.reports_root, r->run_id);
 	if (util_json_only()) {
@@ -493,6 +517,7 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 				r->n_queue - r->done);
 	}
 	json_decref(report);
+	json_decref(cmp);
 	return code;
 }
 
@@ -541,8 +566,10 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 		json_decref(argv_json);
 		return KILN_EXIT_USAGE;
 	}
-	if (r.fixtures.n == 0) {
-		util_err("run: no fixture matched");
+	if (r.fixtures.n == 0 || shard_apply(&r.o.shard, r.o.durations, &r.fixtures) < 0 ||
+	    (r.o.baseline && compare_check_baseline(r.o.baseline) < 0)) {
+		if (r.fixtures.n == 0)
+			util_err("run: no fixture matched");
 		discover_free(&r.fixtures);
 		free(r.o.connect);
 		json_decref(argv_json);

@@ -99,6 +99,7 @@ check guest_silent guest_silent 4 "no console output in 1.0 s" 5000
 check guest_panicked guest_panicked 5 "'RUGO: panic code=0x1' (fail pattern 'RUGO: panic')" 2000
 check guest_panicked_hang guest_panicked 5 "(fail pattern 'Kernel panic - not syncing')" 2000
 check guest_panicked_garbage guest_panicked 5 "(fail pattern 'TINY: junk ctl=')" ""
+check fail_hostile_output fail 1 "expected debug_exit 5 (status 11), but QEMU exited with status 9" ""
 check replay_null_write guest_panicked 5 "'RUGO: panic code=0x10e' (fail pattern 'RUGO: panic')" ""
 check timeout_after_marker "timeout_after:TINY: alive" 6 \
 	"waited 1.0 s for step 2: expect 'TINY: a marker that never comes'" 5000
