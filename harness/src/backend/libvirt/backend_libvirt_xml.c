@@ -161,6 +161,8 @@ static void xml_disks(FILE *out, const struct fixture *f)
 			virtio ? "virtio" : "ide");
 		if (d->readonly)
 			fprintf(out, "      <readonly/>\n");
+		if (d->snapshot) /* libvirt's name for QEMU's snapshot=on */
+			fprintf(out, "      <transient/>\n");
 		fprintf(out, "    </disk>\n");
 	}
 }
