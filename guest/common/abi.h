@@ -23,7 +23,10 @@
 #define SYS_svc_register 13 // (name, handle) -> 0
 #define SYS_svc_lookup 14   // (name) -> handle
 #define SYS_getpid 15	    // () -> pid
-#define SYS_COUNT 16
+#define SYS_blk_info 16	    // () -> capacity in sectors
+#define SYS_blk_read 17	    // (sector, buf, nsect) -> 0
+#define SYS_blk_write 18    // (sector, buf, nsect) -> 0
+#define SYS_COUNT 19
 
 #define ERR_NOSYS (-1)	   // unknown call number
 #define ERR_FAULT (-2)	   // a pointer argument is not valid user memory
@@ -34,6 +37,9 @@
 #define ERR_NOTFOUND (-7)  // no service of that name
 #define ERR_EXISTS (-8)	   // the name is already registered
 #define ERR_NOSPACE (-9)   // the output buffer is too small
+#define ERR_IO (-10)	   // the device reported an error
+#define ERR_NODEV (-11)	   // no such device (no disk attached)
+#define ERR_TIMEOUT (-12)  // the device did not complete in time
 
 #define VM_WRITE 0x1 // prot: writable (mappings are always readable)
 #define VM_EXEC 0x2  // prot: executable
@@ -44,6 +50,8 @@
 #define SHM_MAX_LEN (64 * 1024)
 #define VM_MAP_MAX_LEN (1024 * 1024) // bytes per vm_map call
 #define SVC_NAME_MAX 32		     // including the NUL
+#define BLK_SECTOR_SIZE 512	     // bytes per disk sector
+#define BLK_IO_MAX 8		     // sectors per blk_read/blk_write call
 
 #define USER_IMAGE_BASE 0x40000000UL  // programs are linked here
 #define USER_STACK_TOP 0x80000000UL   // the first thread's stack ends here

@@ -76,7 +76,26 @@ void trap(struct trapframe *tf);
 
 // pic.c
 void pic_init(void);
+void pic_enable(int irq);
 void irq_dispatch(int irq);
+
+// pci.c is declared in pci.h (struct pci_dev).
+
+// virtio_blk.c: the disk, in 512-byte sectors (docs/guest.md, "virtio-blk")
+#define BLK_SECTOR BLK_SECTOR_SIZE
+void virtio_blk_init(void);
+void virtio_blk_intr(void);
+int virtio_blk_irq(void);
+bool blk_present(void);
+uint64 blk_capacity(void);
+int blk_rw(bool write, uint64 sector, void *buf, uint32 nsect);
+int blk_submit_broken(void);
+void blk_stats(uint64 *nreq, uint64 *nintr);
+
+// uart.c input
+void uart_intr(void);
+void uart_enable_rx(void);
+uint32 uart_read(uint8 *buf, uint32 cap);
 
 // timer.c
 #define TIMER_HZ 100
@@ -96,7 +115,9 @@ uint64 thread_kstack_top(struct thread *t);
 void yield(void);
 void thread_exit(void) __attribute__((noreturn));
 void sleep(void *chan, struct spinlock *lk);
+void sleep_until(void *chan, struct spinlock *lk, uint64 deadline);
 void wakeup(void *chan);
+void wakeup_expired(uint64 now);
 void scheduler(void) __attribute__((noreturn));
 
 // uvm.c: user address spaces and validated user memory access
@@ -142,6 +163,9 @@ int64 sys_vm_map(const uint64 *arg);
 int64 sys_vm_unmap(const uint64 *arg);
 int64 sys_shm_create(const uint64 *arg);
 int64 sys_shm_map(const uint64 *arg);
+int64 sys_blk_info(const uint64 *arg);
+int64 sys_blk_read(const uint64 *arg);
+int64 sys_blk_write(const uint64 *arg);
 
 // scenario.c
 void scenario_start(const char *name);

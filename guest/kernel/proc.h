@@ -25,6 +25,7 @@ struct thread {
 	uint64 ctx;	     // saved stack pointer (swtch)
 	uint8 *kstack;	     // lowest usable byte; the page below is a guard
 	void *chan;	     // what it sleeps on, when T_SLEEPING
+	uint64 wake_tick;    // nonzero: the timer wakes it at this tick (sleep_until)
 	struct thread *next; // run queue link
 	struct proc *proc;   // NULL for a kernel thread
 	void (*fn)(void *);

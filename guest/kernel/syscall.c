@@ -109,6 +109,9 @@ static const syscall_fn syscalls[] = {
 	[SYS_svc_register] = sys_svc_register,
 	[SYS_svc_lookup] = sys_svc_lookup,
 	[SYS_getpid] = sys_getpid,
+	[SYS_blk_info] = sys_blk_info,
+	[SYS_blk_read] = sys_blk_read,
+	[SYS_blk_write] = sys_blk_write,
 };
 // clang-format on
 

@@ -42,6 +42,9 @@ static const struct scenario scenarios[] = {
 	{"hostile", scen_hostile},
 	{"stats", scen_stats},
 	{"replay_null_write", scen_replay_null_write},
+	{"blk_identify", scen_blk_identify},
+	{"blk_rw", scen_blk_rw},
+	{"blk_timeout", scen_blk_timeout},
 };
 
 // Body of the scenario thread: run, then halt with the success exit.

@@ -25,6 +25,10 @@ void scen_ping_pong(void);
 void scen_shm(void);
 void scen_hostile(void);
 void scen_stats(void);
+// scen_blk.c
+void scen_blk_identify(void);
+void scen_blk_rw(void);
+void scen_blk_timeout(void);
 // scen_replay.c
 void scen_replay_null_write(void);
 
