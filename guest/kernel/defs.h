@@ -133,25 +133,35 @@ int copyout(pagetable_t pml4, uint64 va, const void *src, uint64 len);
 int copyinstr(pagetable_t pml4, char *dst, uint64 va, uint64 max);
 
 // exec.c
-int exec_load(pagetable_t pml4, const char *name, uint64 *entry);
+int exec_embedded(const char *name, const uint8 **image, uint64 *size);
+int exec_load(pagetable_t pml4, const uint8 *image, uint64 size, uint64 *entry);
+
+// fscore.c: the ring1 read-only filesystem core
+void fs_core_init(void);
+bool fs_core_mounted(void);
+int fs_core_open(const char *path, const uint8 **data, uint64 *size);
+void fs_core_close(void);
 
 // proc.c (enum handle_kind is in proc.h)
 extern struct spinlock proc_lock;
 struct proc *myproc(void);
 int proc_spawn(const char *name, uint64 arg);
+int proc_spawn_file(const char *path, const char *args, uint64 len, int parent);
 int proc_add_thread(struct proc *p, uint64 entry, uint64 stack_top, uint64 arg);
-void proc_thread_exit(void) __attribute__((noreturn));
+void proc_thread_exit(int64 code) __attribute__((noreturn));
 void proc_kill(struct proc *p);
 bool proc_killed(void);
 void proc_user_fault(struct trapframe *tf);
-int proc_wait(int pid);
+int proc_wait(int pid, int parent);
 int proc_count(void);
+bool proc_exited(int pid);
 
 // syscall.c, ipc.c, shm.c: each sys_* takes the four argument registers.
 void syscall_dispatch(struct trapframe *tf);
 void endpoint_get(struct endpoint *ep);
 void endpoint_put(struct endpoint *ep);
 void ipc_stats(uint64 *sent, uint64 *received);
+bool svc_registered(const char *name);
 int64 sys_ipc_create(const uint64 *arg);
 int64 sys_ipc_send(const uint64 *arg);
 int64 sys_ipc_recv(const uint64 *arg);
@@ -163,6 +173,10 @@ int64 sys_vm_map(const uint64 *arg);
 int64 sys_vm_unmap(const uint64 *arg);
 int64 sys_shm_create(const uint64 *arg);
 int64 sys_shm_map(const uint64 *arg);
+int64 sys_spawn(const uint64 *arg);
+int64 sys_wait(const uint64 *arg);
+int64 sys_handle_close(const uint64 *arg);
+int64 sys_console_read(const uint64 *arg);
 int64 sys_blk_info(const uint64 *arg);
 int64 sys_blk_read(const uint64 *arg);
 int64 sys_blk_write(const uint64 *arg);

@@ -48,8 +48,7 @@ static int64 sys_thread_spawn(const uint64 *arg)
 // thread_exit(code): end this thread; the last one ends the process.
 static int64 sys_thread_exit(const uint64 *arg)
 {
-	(void)arg;
-	proc_thread_exit();
+	proc_thread_exit((int64)arg[0]);
 }
 
 static int64 sys_yield(const uint64 *arg)
@@ -112,6 +111,10 @@ static const syscall_fn syscalls[] = {
 	[SYS_blk_info] = sys_blk_info,
 	[SYS_blk_read] = sys_blk_read,
 	[SYS_blk_write] = sys_blk_write,
+	[SYS_spawn] = sys_spawn,
+	[SYS_wait] = sys_wait,
+	[SYS_handle_close] = sys_handle_close,
+	[SYS_console_read] = sys_console_read,
 };
 // clang-format on
 

@@ -74,13 +74,13 @@ void uart_intr(void)
 		wakeup(&rx_count);
 }
 
-// Wait for console input and move up to cap bytes (at least one) to buf.
-// Returns the count.
+// Wait for console input and move up to cap bytes to buf. Returns the
+// count: at least one, or 0 if the calling process was killed meanwhile.
 uint32 uart_read(uint8 *buf, uint32 cap)
 {
 	uint32 n = 0;
 	acquire(&rx_lock);
-	while (rx_count == 0)
+	while (rx_count == 0 && !proc_killed())
 		sleep(&rx_count, &rx_lock);
 	while (n < cap && rx_count) {
 		buf[n++] = rx_buf[rx_head];

@@ -47,6 +47,8 @@ void scen_blk_rw(void)
 		out[i] = (uint8)(seed >> 16);
 	}
 	memset(in, 0, sizeof(in));
+	uint64 req0, intr0, req1, intr1;
+	blk_stats(&req0, &intr0);
 	int err = blk_rw(true, start, out, RW_SECTORS);
 	if (err == 0)
 		err = blk_rw(false, start, in, RW_SECTORS);
@@ -56,9 +58,9 @@ void scen_blk_rw(void)
 		kprintf("BLK: rw failed: read back differs\n");
 	else
 		kprintf("BLK: rw ok sectors=%u\n", RW_SECTORS);
-	uint64 nreq, nintr;
-	blk_stats(&nreq, &nintr);
-	kprintf("blk: irq=%d requests=%lu interrupts=%lu\n", virtio_blk_irq(), nreq, nintr);
+	blk_stats(&req1, &intr1);
+	kprintf("blk: irq=%d requests=%lu interrupts=%lu\n", virtio_blk_irq(), req1 - req0,
+		intr1 - intr0);
 }
 
 // blk_timeout: a request the device never completes (blk_submit_broken)

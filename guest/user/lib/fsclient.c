@@ -1,0 +1,119 @@
+// fsclient.c: fsd requests for user programs. The service endpoint is
+// looked up once; the reply endpoint is made once and carried with every
+// request (ipc_send_carry), so fsd can answer without a name of its own.
+// One request at a time: the buffers are static.
+#include "user.h"
+#include "fsd_proto.h"
+#include "fsclient.h"
+
+static long fsd_ep = -1, reply_ep = -1;
+static struct fsd_request rq;
+static struct fsd_reply rp;
+
+// Send one request and wait for its reply (in rp). Returns rp.status or
+// an IPC error.
+static long fs_call(uint32 op, const char *path, uint32 off, const void *data, uint32 len)
+{
+	size_t n = strlen(path);
+	if (n >= RFS_PATH_MAX || len > FSD_DATA_MAX)
+		return ERR_INVAL;
+	if (fsd_ep < 0 && (fsd_ep = svc_lookup(FSD_SERVICE)) < 0) {
+		long err = fsd_ep;
+		fsd_ep = -1;
+		return err == ERR_NOTFOUND ? ERR_NODEV : err;
+	}
+	if (reply_ep < 0 && (reply_ep = ipc_create()) < 0) {
+		long err = reply_ep;
+		reply_ep = -1;
+		return err;
+	}
+	memset(&rq, 0, sizeof(rq));
+	rq.op = op;
+	rq.offset = off;
+	rq.len = len;
+	memcpy(rq.path, path, n + 1);
+	if (data)
+		memcpy(rq.data, data, len);
+	long err = ipc_send_carry(fsd_ep, &rq, sizeof(rq), reply_ep);
+	if (err == 0)
+		err = ipc_recv(reply_ep, &rp, sizeof(rp));
+	if (err < 0)
+		return err;
+	return err == sizeof(rp) ? rp.status : ERR_INVAL;
+}
+
+long fs_stat(const char *path, uint32 *size, uint32 *type)
+{
+	long err = fs_call(FSD_STAT, path, 0, NULL, 0);
+	if (err == 0) {
+		*size = rp.size;
+		*type = rp.type;
+	}
+	return err;
+}
+
+// Read up to len bytes from off; returns the count (short at the end).
+long fs_read(const char *path, uint32 off, void *buf, uint32 len)
+{
+	uint32 done = 0;
+	while (done < len) {
+		uint32 n = len - done < FSD_DATA_MAX ? len - done : FSD_DATA_MAX;
+		long err = fs_call(FSD_READ, path, off + done, NULL, n);
+		if (err < 0)
+			return err;
+		if (rp.len == 0 || rp.len > n)
+			break;
+		memcpy((uint8 *)buf + done, rp.data, rp.len);
+		done += rp.len;
+	}
+	return done;
+}
+
+long fs_write(const char *path, uint32 off, const void *buf, uint32 len)
+{
+	uint32 done = 0;
+	while (done < len) {
+		uint32 n = len - done < FSD_DATA_MAX ? len - done : FSD_DATA_MAX;
+		long err = fs_call(FSD_WRITE, path, off + done, (const uint8 *)buf + done, n);
+		if (err < 0)
+			return err;
+		done += n;
+	}
+	return done;
+}
+
+long fs_create(const char *path)
+{
+	return fs_call(FSD_CREATE, path, 0, NULL, 0);
+}
+
+long fs_mkdir(const char *path)
+{
+	return fs_call(FSD_MKDIR, path, 0, NULL, 0);
+}
+
+long fs_remove(const char *path)
+{
+	return fs_call(FSD_REMOVE, path, 0, NULL, 0);
+}
+
+// Call fn(name, arg) for every entry of directory path (directories end
+// in '/'). Returns the number of entries or an error.
+long fs_list(const char *path, void (*fn)(const char *name, void *arg), void *arg)
+{
+	static char names[FSD_DATA_MAX + 1];
+	uint32 slot = 0;
+	long count = 0;
+	for (;;) {
+		long err = fs_call(FSD_LIST, path, slot, NULL, 0);
+		if (err < 0)
+			return err;
+		if (rp.len == 0 || rp.size <= slot)
+			return count;
+		memcpy(names, rp.data, rp.len);
+		names[rp.len] = '\0';
+		for (uint32 at = 0; at < rp.len; at += (uint32)strlen(names + at) + 1, count++)
+			fn(names + at, arg);
+		slot = rp.size;
+	}
+}
