@@ -50,19 +50,22 @@ $(GUEST_OUT)/pkgs/%.elf: $(GUEST_OUT)/user/pkgs/%.c.o $(GUEST_USER_LIB_OBJS) \
 .SECONDEXPANSION:
 $(GUEST_OUT)/pkgs/%.tar: $$(patsubst guest/pkgs/%.c,$(GUEST_OUT)/pkgs/%.elf,$$(wildcard guest/pkgs/$$*/*.c))
 	rm -rf $(GUEST_OUT)/pkgs/$*.payload && mkdir -p $(GUEST_OUT)/pkgs/$*.payload/bin
-	for elf in $^; do cp $$elf $(GUEST_OUT)/pkgs/$*.payload/bin/$$(basename $$elf .elf); done
+	for elf in $^; do $(GUEST_OBJCOPY) --strip-all $$elf \
+		$(GUEST_OUT)/pkgs/$*.payload/bin/$$(basename $$elf .elf); done
 	tar --format=ustar --owner=0 --group=0 --numeric-owner --mode=0755 \
 		--mtime=@0 --sort=name -C $(GUEST_OUT)/pkgs/$*.payload -cf $@.tmp bin
 	mv $@.tmp $@
 
 # The tree the image is made of, assembled afresh each time so that a file
-# removed from the sources is gone from the image too.
+# removed from the sources is gone from the image too. Programs go in
+# stripped (the symbols stay in $(GUEST_OUT)/user/bin/*.elf).
 $(GUEST_DISK)/rugo-test.img: $(MKFS_RUGO) $(GUEST_IMAGE_FILES) $(GUEST_BIN_ELFS) \
 		$(GUEST_PKG_TARS) $(GUEST_PKGS:%=guest/pkgs/%/manifest)
 	rm -rf $(GUEST_DISK)/root && mkdir -p $(GUEST_DISK)/root/bin $(GUEST_DISK)/root/pkg \
 		$(GUEST_DISK)/root/tmp $(GUEST_DISK)/root/var/pkg
 	cp -R guest/image/. $(GUEST_DISK)/root/
-	for elf in $(GUEST_BIN_ELFS); do cp $$elf $(GUEST_DISK)/root/bin/$$(basename $$elf .elf); done
+	for elf in $(GUEST_BIN_ELFS); do $(GUEST_OBJCOPY) --strip-all $$elf \
+		$(GUEST_DISK)/root/bin/$$(basename $$elf .elf); done
 	for p in $(GUEST_PKGS); do cp guest/pkgs/$$p/manifest $(GUEST_DISK)/root/pkg/$$p.manifest; \
 		cp $(GUEST_OUT)/pkgs/$$p.tar $(GUEST_DISK)/root/pkg/$$p.tar; done
 	$(MKFS_RUGO) -s 4096 $@.tmp $(GUEST_DISK)/root

@@ -57,3 +57,17 @@ void scen_fsd_smoke(void)
 	int code = proc_wait(pid, 0);
 	kprintf("FSTEST: exit code=%d\n", code);
 }
+
+// shell: the ring2 provider, then /bin/sh from the disk on the serial
+// console; when it exits (the `exit` builtin) the kernel halts.
+void scen_shell(void)
+{
+	if (!fs_provider_start())
+		return;
+	int pid = proc_spawn_file("/bin/sh", "", 0, 0);
+	if (pid < 0) {
+		kprintf("SH: cannot start /bin/sh: error %d\n", pid);
+		return;
+	}
+	kprintf("SH: exited code=%d\n", proc_wait(pid, 0));
+}

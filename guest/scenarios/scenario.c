@@ -46,6 +46,7 @@ static const struct scenario scenarios[] = {
 	{"blk_rw", scen_blk_rw},
 	{"blk_timeout", scen_blk_timeout},
 	{"fsd_smoke", scen_fsd_smoke},
+	{"shell", scen_shell},
 };
 
 // Body of the scenario thread: mount the disk's filesystem for the ring1

@@ -32,6 +32,7 @@ void scen_blk_timeout(void);
 // scen_fs.c
 bool fs_provider_start(void);
 void scen_fsd_smoke(void);
+void scen_shell(void);
 // scen_replay.c
 void scen_replay_null_write(void);
 
