@@ -47,8 +47,11 @@ $(GUEST_OUT)/pkgs/%.elf: $(GUEST_OUT)/user/pkgs/%.c.o $(GUEST_USER_LIB_OBJS) \
 	GUEST_LD_FILTER='$(GUEST_LD_FILTER)' guest/tools/ldwrap.sh \
 		$(CC) $(GUEST_USER_LDFLAGS) -o $@ $< $(GUEST_USER_LIB_OBJS)
 
+# The programs of package $(1). (In a variable: a % written in the rule
+# itself would be replaced by the stem.)
+guest_pkg_elfs = $(patsubst guest/pkgs/%.c,$(GUEST_OUT)/pkgs/%.elf,$(wildcard guest/pkgs/$(1)/*.c))
 .SECONDEXPANSION:
-$(GUEST_OUT)/pkgs/%.tar: $$(patsubst guest/pkgs/%.c,$(GUEST_OUT)/pkgs/%.elf,$$(wildcard guest/pkgs/$$*/*.c))
+$(GUEST_OUT)/pkgs/%.tar: $$(call guest_pkg_elfs,$$*)
 	rm -rf $(GUEST_OUT)/pkgs/$*.payload && mkdir -p $(GUEST_OUT)/pkgs/$*.payload/bin
 	for elf in $^; do $(GUEST_OBJCOPY) --strip-all $$elf \
 		$(GUEST_OUT)/pkgs/$*.payload/bin/$$(basename $$elf .elf); done

@@ -98,7 +98,8 @@ long fs_remove(const char *path)
 }
 
 // Call fn(name, arg) for every entry of directory path (directories end
-// in '/'). Returns the number of entries or an error.
+// in '/'). fn may make fs_ calls of its own (not fs_list). Returns the
+// number of entries or an error.
 long fs_list(const char *path, void (*fn)(const char *name, void *arg), void *arg)
 {
 	static char names[FSD_DATA_MAX + 1];
@@ -108,12 +109,13 @@ long fs_list(const char *path, void (*fn)(const char *name, void *arg), void *ar
 		long err = fs_call(FSD_LIST, path, slot, NULL, 0);
 		if (err < 0)
 			return err;
-		if (rp.len == 0 || rp.size <= slot)
+		uint32 len = rp.len, next = rp.size; // fn's own calls reuse rp
+		if (len == 0 || next <= slot)
 			return count;
-		memcpy(names, rp.data, rp.len);
-		names[rp.len] = '\0';
-		for (uint32 at = 0; at < rp.len; at += (uint32)strlen(names + at) + 1, count++)
+		memcpy(names, rp.data, len);
+		names[len] = '\0';
+		for (uint32 at = 0; at < len; at += (uint32)strlen(names + at) + 1, count++)
 			fn(names + at, arg);
-		slot = rp.size;
+		slot = next;
 	}
 }

@@ -5,6 +5,7 @@
 #define RUGO_FSCLIENT_H
 
 #include "types.h"
+#include "rfs.h"
 
 long fs_stat(const char *path, uint32 *size, uint32 *type);
 long fs_read(const char *path, uint32 off, void *buf, uint32 len);
