@@ -8,6 +8,8 @@
 #
 # Outputs in $(GUEST_DISK):
 #   rugo-test.img      the test image (4 MiB);
+#   rugo-big.img       the same tree in 64 MiB: more than fsd mounts (its
+#                      bitmap cache holds 32 MiB), fine for the ring1 core;
 #   corrupt-*.img      copies broken on purpose (guest/tools/corrupt_image.sh)
 #                      for the fs/corrupt_* fixtures.
 
@@ -23,7 +25,8 @@ GUEST_BIN_ELFS := $(GUEST_BIN_PROGS:%=$(GUEST_OUT)/user/bin/%.elf)
 GUEST_PKGS := $(sort $(notdir $(patsubst %/manifest,%,$(wildcard guest/pkgs/*/manifest))))
 GUEST_PKG_TARS := $(GUEST_PKGS:%=$(GUEST_OUT)/pkgs/%.tar)
 
-GUEST_DISK_IMAGES := $(GUEST_DISK)/rugo-test.img $(GUEST_DISK)/corrupt-magic.img \
+GUEST_DISK_IMAGES := $(GUEST_DISK)/rugo-test.img $(GUEST_DISK)/rugo-big.img \
+	$(GUEST_DISK)/corrupt-magic.img \
 	$(GUEST_DISK)/corrupt-truncated.img $(GUEST_DISK)/corrupt-dirent.img
 
 guest: $(GUEST_DISK_IMAGES)
@@ -72,6 +75,11 @@ $(GUEST_DISK)/rugo-test.img: $(MKFS_RUGO) $(GUEST_IMAGE_FILES) $(GUEST_BIN_ELFS)
 	for p in $(GUEST_PKGS); do cp guest/pkgs/$$p/manifest $(GUEST_DISK)/root/pkg/$$p.manifest; \
 		cp $(GUEST_OUT)/pkgs/$$p.tar $(GUEST_DISK)/root/pkg/$$p.tar; done
 	$(MKFS_RUGO) -s 4096 $@.tmp $(GUEST_DISK)/root
+	mv $@.tmp $@
+
+# Made from the tree rugo-test.img's rule assembled.
+$(GUEST_DISK)/rugo-big.img: $(GUEST_DISK)/rugo-test.img
+	$(MKFS_RUGO) -s 65536 $@.tmp $(GUEST_DISK)/root
 	mv $@.tmp $@
 
 $(GUEST_DISK)/corrupt-%.img: $(GUEST_DISK)/rugo-test.img guest/tools/corrupt_image.sh

@@ -30,7 +30,9 @@
 #define SYS_wait 20	    // (pid) -> exit code
 #define SYS_handle_close 21 // (handle) -> 0
 #define SYS_console_read 22 // (buf, cap) -> len
-#define SYS_COUNT 23
+#define SYS_fs_stat 23	    // (path, out) -> 0
+#define SYS_fs_read 24	    // (path, off, buf, len) -> len
+#define SYS_COUNT 25
 
 #define ERR_NOSYS (-1)	   // unknown call number
 #define ERR_FAULT (-2)	   // a pointer argument is not valid user memory

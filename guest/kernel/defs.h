@@ -131,6 +131,7 @@ int uvm_write(pagetable_t pml4, uint64 va, const void *src, uint64 len);
 int copyin(pagetable_t pml4, void *dst, uint64 va, uint64 len);
 int copyout(pagetable_t pml4, uint64 va, const void *src, uint64 len);
 int copyinstr(pagetable_t pml4, char *dst, uint64 va, uint64 max);
+int copyin_name(char *dst, uint64 va, uint64 max);
 
 // exec.c
 int exec_embedded(const char *name, const uint8 **image, uint64 *size);
@@ -141,6 +142,8 @@ void fs_core_init(void);
 bool fs_core_mounted(void);
 int fs_core_open(const char *path, const uint8 **data, uint64 *size);
 void fs_core_close(void);
+int fs_core_stat(const char *path, uint32 *type, uint32 *size);
+int fs_core_read(const char *path, uint32 off, void *dst, uint32 len);
 
 // proc.c (enum handle_kind is in proc.h)
 extern struct spinlock proc_lock;
@@ -174,6 +177,8 @@ int64 sys_vm_unmap(const uint64 *arg);
 int64 sys_shm_create(const uint64 *arg);
 int64 sys_shm_map(const uint64 *arg);
 int64 sys_spawn(const uint64 *arg);
+int64 sys_fs_stat(const uint64 *arg);
+int64 sys_fs_read(const uint64 *arg);
 int64 sys_wait(const uint64 *arg);
 int64 sys_handle_close(const uint64 *arg);
 int64 sys_console_read(const uint64 *arg);

@@ -196,10 +196,7 @@ int64 sys_ipc_recv(const uint64 *arg)
 // Copy a service name from user memory. Returns 0 or an error.
 static int svc_name_in(char *name, uint64 uva)
 {
-	int n = copyinstr(myproc()->pml4, name, uva, SVC_NAME_MAX);
-	if (n == 0)
-		return ERR_INVAL;
-	return n < 0 ? n : 0;
+	return copyin_name(name, uva, SVC_NAME_MAX);
 }
 
 // svc_register(name, handle): publish the object behind handle as name.

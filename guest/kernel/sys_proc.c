@@ -11,10 +11,10 @@ int64 sys_spawn(const uint64 *arg)
 {
 	char path[SPAWN_PATH_MAX], args[SPAWN_ARGS_MAX];
 	uint64 len = arg[2];
-	int n = copyinstr(myproc()->pml4, path, arg[0], sizeof(path));
-	if (n < 0)
-		return n;
-	if (n == 0 || len > SPAWN_ARGS_MAX)
+	int err = copyin_name(path, arg[0], sizeof(path));
+	if (err < 0)
+		return err;
+	if (len > SPAWN_ARGS_MAX)
 		return ERR_INVAL;
 	if (len && copyin(myproc()->pml4, args, arg[1], len) < 0)
 		return ERR_FAULT;

@@ -115,6 +115,8 @@ static const syscall_fn syscalls[] = {
 	[SYS_wait] = sys_wait,
 	[SYS_handle_close] = sys_handle_close,
 	[SYS_console_read] = sys_console_read,
+	[SYS_fs_stat] = sys_fs_stat,
+	[SYS_fs_read] = sys_fs_read,
 };
 // clang-format on
 

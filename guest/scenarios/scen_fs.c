@@ -1,10 +1,14 @@
 // scen_fs.c: the filesystem scenarios and the kernel's choice of the
 // filesystem provider. Like Kiln's backends (docs/architecture.md), Rugo
-// has a ring1 provider that is always there (the kernel's read-only core,
-// fscore.c) and a ring2 one (the fsd service); `rugo.fs=` is the policy:
-//   service (the default)  fsd must mount; otherwise fail fast, no fallback.
-// The choice prints `[provider/select:fs ring=2 src=service]`, or
-// `[failfast/provider/fs:<reason>]` and the scenario stops there.
+// has a ring1 provider that is there whenever the disk mounts (the
+// kernel's read-only core, fscore.c) and a ring2 one (the fsd service);
+// `rugo.fs=` is the policy:
+//   service (the default)  fsd must mount; otherwise fail fast, no fallback;
+//   auto                   fsd, or else the read-only core (a fallback the
+//                          policy allows, and says so);
+//   core                   the read-only core only; fsd is not started.
+// The choice prints `[provider/select:fs ring=N src=service|fallback|static]`,
+// or `[failfast/provider/fs:<reason>]` and the scenario stops there.
 #include "types.h"
 #include "defs.h"
 #include "scenario.h"
@@ -12,35 +16,43 @@
 #define FSD_START_TICKS (10 * TIMER_HZ) // bound on fsd's mount
 
 // Start fsd and wait until it serves, exits (a failed mount) or the bound
-// passes. Returns whether the ring2 provider was selected.
-bool fs_provider_start(void)
+// passes. Returns NULL when it serves, else the fail-fast reason.
+static const char *fs_start_fsd(void)
 {
-	char policy[16];
-	if (!cmdline_get("rugo.fs", policy, sizeof(policy)))
-		fmt_snprintf(policy, sizeof(policy), "service");
-	if (strcmp(policy, "service") != 0) {
-		kprintf("[failfast/provider/fs:unknown_policy]\n");
-		return false;
-	}
 	int pid = proc_spawn("fsd", 0);
-	if (pid < 0) {
-		kprintf("[failfast/provider/fs:fsd_not_started]\n");
-		return false;
-	}
+	if (pid < 0)
+		return "fsd_not_started";
 	uint64 deadline = timer_ticks() + FSD_START_TICKS;
 	while (!svc_registered("fsd") && !proc_exited(pid) && timer_ticks() < deadline)
 		timer_sleep(1);
-	if (svc_registered("fsd")) {
+	if (svc_registered("fsd"))
+		return NULL;
+	if (!proc_exited(pid))
+		return "fsd_timeout";
+	kprintf("fs: fsd exited with code %d\n", proc_wait(pid, 0));
+	return "mount_failed";
+}
+
+// Choose the filesystem provider by the rugo.fs= policy and print the
+// tag. Returns whether there is one.
+bool fs_provider_start(void)
+{
+	char policy[16];
+	const char *why = NULL;
+	if (!cmdline_get("rugo.fs", policy, sizeof(policy)))
+		fmt_snprintf(policy, sizeof(policy), "service");
+	bool core = strcmp(policy, "core") == 0, fallback = strcmp(policy, "auto") == 0;
+	if (!core && !fallback && strcmp(policy, "service") != 0)
+		why = "unknown_policy";
+	else if (!core && (why = fs_start_fsd()) == NULL)
 		kprintf("[provider/select:fs ring=2 src=service]\n");
+	if (!why && !core)
+		return true;
+	if ((core || fallback) && fs_core_mounted()) {
+		kprintf("[provider/select:fs ring=1 src=%s]\n", core ? "static" : "fallback");
 		return true;
 	}
-	if (proc_exited(pid)) {
-		int code = proc_wait(pid, 0);
-		kprintf("fs: fsd exited with code %d\n", code);
-		kprintf("[failfast/provider/fs:mount_failed]\n");
-	} else {
-		kprintf("[failfast/provider/fs:fsd_timeout]\n");
-	}
+	kprintf("[failfast/provider/fs:%s]\n", why ? why : "core_not_mounted");
 	return false;
 }
 

@@ -232,6 +232,8 @@ static void pkg_install(const char *name)
 	if (strlen(name) == 0 || strlen(name) > 20)
 		refuse("bad package name");
 	load_manifest(name, &m);
+	if (!fs_writable())
+		refuse("no writable filesystem: fsd is not running");
 	fmt_snprintf(tar, sizeof(tar), "/pkg/%s.tar", name);
 	if (fs_stat(tar, &size, &type) < 0 || type != 1)
 		refuse("missing payload %s", tar);

@@ -1,6 +1,7 @@
 // fsclient.h: the client side of the fsd protocol (common/fsd_proto.h):
 // one call per operation, each a request and its reply. Results are
-// byte counts or 0, or an ERR_ code; ERR_NODEV when no fsd is running.
+// byte counts or 0, or an ERR_ code. Without fsd, reads go to the kernel's
+// read-only core and writes fail with ERR_NODEV (fs_writable says which).
 #ifndef RUGO_FSCLIENT_H
 #define RUGO_FSCLIENT_H
 
@@ -14,5 +15,6 @@ long fs_create(const char *path);
 long fs_mkdir(const char *path);
 long fs_remove(const char *path);
 long fs_list(const char *path, void (*fn)(const char *name, void *arg), void *arg);
+bool fs_writable(void);
 
 #endif

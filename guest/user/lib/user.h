@@ -35,6 +35,8 @@ long spawn(const char *path, const char *args, size_t len);
 long wait(long pid);
 long handle_close(long handle);
 long console_read(void *buf, size_t cap);
+long fs_core_stat(const char *path, uint32 out[2]);
+long fs_core_read(const char *path, uint32 off, void *buf, size_t len);
 
 // ulib.c
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -124,6 +124,17 @@ long console_read(void *buf, size_t cap)
 	return syscall4(SYS_console_read, (long)buf, (long)cap, 0, 0);
 }
 
+// The ring1 core's read-only view: out = { type, size }.
+long fs_core_stat(const char *path, uint32 out[2])
+{
+	return syscall4(SYS_fs_stat, (long)path, (long)out, 0, 0);
+}
+
+long fs_core_read(const char *path, uint32 off, void *buf, size_t len)
+{
+	return syscall4(SYS_fs_read, (long)path, off, (long)buf, (long)len);
+}
+
 void thread_exit(long code)
 {
 	syscall4(SYS_thread_exit, code, 0, 0, 0);
