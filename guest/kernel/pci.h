@@ -5,10 +5,10 @@
 #include "types.h"
 
 struct pci_dev {
-	uint8 bus, dev, fn;
+	uint32 bar[6]; // raw BAR values (bit 0 set: I/O space)
 	uint16 vendor, device;
+	uint8 bus, dev, fn;
 	uint8 class_code, subclass;
-	uint32 bar[6];	// raw BAR values (bit 0 set: I/O space)
 	uint8 irq_line; // config 0x3c, as the firmware programmed it; 0 or 0xff: none
 	uint8 irq_pin;	// config 0x3d, 1-4 = INTA-INTD, 0 = none
 };

@@ -97,9 +97,14 @@ static void *read_file(const char *path, size_t *len)
 		die(2, "%s: %s", path, strerror(errno));
 	size_t cap = 4096, n = 0, got;
 	char *buf = malloc(cap);
-	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0)
-		if ((n += got) == cap)
-			buf = realloc(buf, cap *= 2);
+	while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+		if ((n += got) == cap) {
+			char *bigger = realloc(buf, cap *= 2);
+			if (!bigger)
+				die(2, "%s: out of memory", path);
+			buf = bigger;
+		}
+	}
 	if (!buf || ferror(f))
 		die(2, "%s: read failed", path);
 	fclose(f);

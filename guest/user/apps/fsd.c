@@ -215,9 +215,10 @@ static int op_create(const char *path, uint16 type)
 // Remove the file or empty directory at path.
 static int op_remove(const char *path)
 {
-	struct rfs_inode dir, in;
+	// Zeroed for the analyzer, which cannot see that the lookups fill them.
+	struct rfs_inode dir = {0}, in = {0};
 	struct rfs_dirent e;
-	uint32 dino, ino;
+	uint32 dino = 0, ino = 0;
 	const char *name;
 	int err = path_parent(path, &dino, &dir, &name);
 	if (err == 0)

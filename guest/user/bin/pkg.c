@@ -226,8 +226,8 @@ static void pkg_install(const char *name)
 	struct manifest m;
 	char tar[RFS_PATH_MAX], path[RFS_PATH_MAX], record[64];
 	uint32 size, type;
-	long offs[MAX_FILES];
-	uint32 sizes[MAX_FILES];
+	long offs[MAX_FILES] = {0};
+	uint32 sizes[MAX_FILES] = {0};
 	pkg_name = name;
 	if (strlen(name) == 0 || strlen(name) > 20)
 		refuse("bad package name");
