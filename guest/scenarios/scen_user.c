@@ -76,6 +76,13 @@ void scen_hostile(void)
 	run_program("hostile", 0);
 }
 
+// hostile_io: bad arguments to the block, spawn, wait, handle, console and
+// filesystem calls, with the test image attached.
+void scen_hostile_io(void)
+{
+	run_program("hostile_io", 0);
+}
+
 // stats: the statistics call's JSON, `STATS: {...}`.
 void scen_stats(void)
 {

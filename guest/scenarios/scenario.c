@@ -40,6 +40,7 @@ static const struct scenario scenarios[] = {
 	{"ping_pong", scen_ping_pong},
 	{"shm", scen_shm},
 	{"hostile", scen_hostile},
+	{"hostile_io", scen_hostile_io},
 	{"stats", scen_stats},
 	{"replay_null_write", scen_replay_null_write},
 	{"blk_identify", scen_blk_identify},

@@ -24,6 +24,7 @@ void scen_user_fault(void);
 void scen_ping_pong(void);
 void scen_shm(void);
 void scen_hostile(void);
+void scen_hostile_io(void);
 void scen_stats(void);
 // scen_blk.c
 void scen_blk_identify(void);

@@ -1,8 +1,8 @@
 // fsd.c: the ring2 filesystem provider, a user-space service that owns the
 // disk (through the blk_* calls) and serves the Rugo filesystem v0 over
 // IPC (common/fsd_proto.h). It mounts with the shared checks of
-// common/rfs_read.c, prints `FSD: mount ok` once it is registered as
-// "fsd", or `FSD: mount failed: <reason>` and exits with code 1.
+// common/rfs_read.c, prints `FSD: mount ok` and registers as "fsd", or
+// prints `FSD: mount failed: <reason>` and exits with code 1.
 //
 // Writes go straight to the disk (no cache but the free-space bitmap, which
 // is written back sector by sector), so the kernel's read-only core sees
@@ -340,14 +340,19 @@ int main(void)
 	static struct fsd_request rq;
 	static struct fsd_reply rp;
 	const char *why = mount();
-	long ep = why ? -1 : ipc_create();
-	if (!why && (ep < 0 || svc_register(FSD_SERVICE, ep) < 0))
-		why = "cannot register the service";
 	if (why) {
 		printf("FSD: mount failed: %s\n", why);
 		return 1;
 	}
+	// The marker goes out before the name is published: the kernel prints
+	// its provider tag once it sees the name, so the order is always the
+	// same.
 	printf("FSD: mount ok\n");
+	long ep = ipc_create();
+	if (ep < 0 || svc_register(FSD_SERVICE, ep) < 0) {
+		printf("FSD: cannot register the service\n");
+		return 1;
+	}
 	for (;;) {
 		long reply;
 		long n = ipc_recv_carried(ep, &rq, sizeof(rq), &reply);

@@ -1,7 +1,7 @@
 // fstest.c: the fsd smoke test: create, write, read back, list and remove
-// a file through the fsd service, one FSTEST marker per step, each after
-// its result was checked. The file spans two sectors and several
-// requests (FSD_DATA_MAX bytes each).
+// a file through the fsd service, then a directory with a file in it, one
+// FSTEST marker per step, each after its result was checked. The file
+// spans two sectors and several requests (FSD_DATA_MAX bytes each).
 #include "user.h"
 #include "fsclient.h"
 
@@ -46,5 +46,15 @@ int main(void)
 	    count_in_tmp() != 0)
 		fail("fstest remove");
 	printf("FSTEST: remove ok\n");
+	if (fs_mkdir("/tmp/d") != 0 || fs_create("/tmp/d/f") != 0 ||
+	    fs_write("/tmp/d/f", 0, "x", 1) != 1 || fs_stat("/tmp/d", &size, &type) != 0 ||
+	    type != 2)
+		fail("fstest mkdir");
+	if (fs_remove("/tmp/d") != ERR_INVAL) // not empty
+		fail("fstest rmdir of a full directory");
+	if (fs_remove("/tmp/d/f") != 0 || fs_remove("/tmp/d") != 0 ||
+	    fs_stat("/tmp/d", &size, &type) != ERR_NOTFOUND)
+		fail("fstest rmdir");
+	printf("FSTEST: mkdir ok\n");
 	return 0;
 }

@@ -44,5 +44,6 @@ long thread_create(void (*fn)(void *), void *arg, size_t stack_len);
 long svc_wait(const char *name);
 uint32 checksum(const void *buf, size_t len);
 void fail(const char *what) __attribute__((noreturn));
+int hostile_check(const char *name, long got, long want);
 
 #endif
