@@ -77,23 +77,3 @@ void scen_blk_timeout(void)
 	err = blk_rw(false, 0, sector, 1);
 	kprintf("BLK: after timeout: read refused error=%d\n", err);
 }
-
-// blk_stall: wait for one byte on the console (the fixture first makes the
-// disk crawl through QMP, e.g. block_set_io_throttle at 1 byte/s), then
-// read sectors until one does not complete within the driver's bound:
-// `BLK: timeout ...`, and the kernel carries on.
-void scen_blk_stall(void)
-{
-	static uint8 sector[BLK_SECTOR];
-	uint8 go;
-	kprintf("BLK: stall test: waiting for a byte on the console\n");
-	uart_read(&go, 1);
-	int err = 0;
-	for (uint32 s = 0; s < 16 && err == 0; s++)
-		err = blk_rw(false, s, sector, 1);
-	if (err != ERR_TIMEOUT) {
-		kprintf("BLK: stall test failed: error %d\n", err);
-		return;
-	}
-	kprintf("BLK: after timeout: read refused error=%d\n", blk_rw(false, 0, sector, 1));
-}

@@ -46,7 +46,6 @@ static const struct scenario scenarios[] = {
 	{"blk_identify", scen_blk_identify},
 	{"blk_rw", scen_blk_rw},
 	{"blk_timeout", scen_blk_timeout},
-	{"blk_stall", scen_blk_stall},
 	{"fsd_smoke", scen_fsd_smoke},
 	{"shell", scen_shell},
 };

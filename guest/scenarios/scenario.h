@@ -30,7 +30,6 @@ void scen_stats(void);
 void scen_blk_identify(void);
 void scen_blk_rw(void);
 void scen_blk_timeout(void);
-void scen_blk_stall(void);
 // scen_fs.c
 bool fs_provider_start(void);
 void scen_fsd_smoke(void);
