@@ -132,7 +132,7 @@ deps:
 
 # The Rugo suite: every fixture area except the harness self-tests (which are
 # meant to fail in specific ways).
-SUITE_DIRS := $(filter-out fixtures/selftest,$(wildcard fixtures/*))
+SUITE_DIRS := $(filter-out fixtures/selftest,$(patsubst %/,%,$(wildcard fixtures/*/)))
 
 run: deps
 	@$(MAKE) --no-print-directory suite

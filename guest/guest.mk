@@ -99,3 +99,4 @@ symbolize: $(GUEST_OUT)/rugo.elf
 .PHONY: check-abi-doc
 check-abi-doc:
 	@guest/tools/check_abi_doc.sh
+include guest/image.mk

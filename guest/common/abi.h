@@ -15,15 +15,24 @@
 #define SYS_vm_unmap 5	    // (addr, len) -> 0
 #define SYS_shm_create 6    // (len) -> handle
 #define SYS_shm_map 7	    // (handle, addr, prot) -> addr
-#define SYS_ipc_send 8	    // (handle, buf, len) -> 0
-#define SYS_ipc_recv 9	    // (handle, buf, cap) -> len
+#define SYS_ipc_send 8	    // (handle, buf, len, carry) -> 0
+#define SYS_ipc_recv 9	    // (handle, buf, cap, carried) -> len
 #define SYS_time_now 10	    // () -> nanoseconds since boot
 #define SYS_stats 11	    // (buf, cap) -> len of a JSON object
 #define SYS_ipc_create 12   // () -> handle of a new endpoint
 #define SYS_svc_register 13 // (name, handle) -> 0
 #define SYS_svc_lookup 14   // (name) -> handle
 #define SYS_getpid 15	    // () -> pid
-#define SYS_COUNT 16
+#define SYS_blk_info 16	    // () -> capacity in sectors
+#define SYS_blk_read 17	    // (sector, buf, nsect) -> 0
+#define SYS_blk_write 18    // (sector, buf, nsect) -> 0
+#define SYS_spawn 19	    // (path, args, len) -> pid
+#define SYS_wait 20	    // (pid) -> exit code
+#define SYS_handle_close 21 // (handle) -> 0
+#define SYS_console_read 22 // (buf, cap) -> len
+#define SYS_fs_stat 23	    // (path, out) -> 0
+#define SYS_fs_read 24	    // (path, off, buf, len) -> len
+#define SYS_COUNT 25
 
 #define ERR_NOSYS (-1)	   // unknown call number
 #define ERR_FAULT (-2)	   // a pointer argument is not valid user memory
@@ -34,6 +43,11 @@
 #define ERR_NOTFOUND (-7)  // no service of that name
 #define ERR_EXISTS (-8)	   // the name is already registered
 #define ERR_NOSPACE (-9)   // the output buffer is too small
+#define ERR_IO (-10)	   // the device reported an error
+#define ERR_NODEV (-11)	   // no such device (no disk attached)
+#define ERR_TIMEOUT (-12)  // the device did not complete in time
+#define ERR_CORRUPT (-13)  // the filesystem on the disk is inconsistent
+#define ERR_FSFULL (-14)   // no free sector, inode or directory slot
 
 #define VM_WRITE 0x1 // prot: writable (mappings are always readable)
 #define VM_EXEC 0x2  // prot: executable
@@ -44,6 +58,11 @@
 #define SHM_MAX_LEN (64 * 1024)
 #define VM_MAP_MAX_LEN (1024 * 1024) // bytes per vm_map call
 #define SVC_NAME_MAX 32		     // including the NUL
+#define SPAWN_PATH_MAX 64	     // bytes of a spawn path, with the NUL
+#define SPAWN_ARGS_MAX 128	     // bytes of a spawn argument string
+#define CONSOLE_READ_MAX 64	     // bytes per console_read
+#define BLK_SECTOR_SIZE 512	     // bytes per disk sector
+#define BLK_IO_MAX 8		     // sectors per blk_read/blk_write call
 
 #define USER_IMAGE_BASE 0x40000000UL  // programs are linked here
 #define USER_STACK_TOP 0x80000000UL   // the first thread's stack ends here

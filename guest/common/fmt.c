@@ -102,14 +102,20 @@ static void fmt_buf_put(char c, void *arg)
 	b->len++;
 }
 
-int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct fmt_buf b = {buf, size, 0};
-	va_list ap;
-	va_start(ap, fmt);
 	fmt_vformat(fmt_buf_put, &b, fmt, ap);
-	va_end(ap);
 	if (size)
 		buf[b.len < size ? b.len : size - 1] = '\0';
 	return (int)b.len;
+}
+
+int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = fmt_vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
 }

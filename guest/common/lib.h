@@ -22,5 +22,6 @@ int fmt_vformat(fmt_put_fn put, void *arg, const char *fmt, va_list ap);
 // returns the length the full output would have had, like C's snprintf.
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 #endif

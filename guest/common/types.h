@@ -13,6 +13,7 @@ typedef uint8_t uint8;
 typedef uint16_t uint16;
 typedef uint32_t uint32;
 typedef uint64_t uint64;
+typedef int32_t int32;
 typedef int64_t int64;
 typedef uintptr_t uintptr;
 

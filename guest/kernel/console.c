@@ -5,6 +5,7 @@
 #include "types.h"
 #include "defs.h"
 #include "spinlock.h"
+#include "proc.h"
 
 static struct spinlock console_lock = SPINLOCK_INIT("console");
 static bool panicking;
@@ -31,6 +32,20 @@ void kvprintf(const char *fmt, va_list ap)
 void console_panic(void)
 {
 	panicking = true;
+}
+
+// console_read(buf, cap): wait for console input; returns 1 to cap bytes
+// (at most CONSOLE_READ_MAX per call).
+int64 sys_console_read(const uint64 *arg)
+{
+	uint8 buf[CONSOLE_READ_MAX];
+	uint64 cap = arg[1];
+	if (cap == 0 || cap > CONSOLE_READ_MAX)
+		return ERR_INVAL;
+	uint32 n = uart_read(buf, (uint32)cap);
+	if (n == 0)
+		return ERR_INVAL; // killed while waiting
+	return copyout(myproc()->pml4, arg[0], buf, n) < 0 ? ERR_FAULT : (int64)n;
 }
 
 void kprintf(const char *fmt, ...)

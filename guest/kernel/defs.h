@@ -76,7 +76,26 @@ void trap(struct trapframe *tf);
 
 // pic.c
 void pic_init(void);
+void pic_enable(int irq);
 void irq_dispatch(int irq);
+
+// pci.c is declared in pci.h (struct pci_dev).
+
+// virtio_blk.c: the disk, in 512-byte sectors (docs/guest.md, "virtio-blk")
+#define BLK_SECTOR BLK_SECTOR_SIZE
+void virtio_blk_init(void);
+void virtio_blk_intr(void);
+int virtio_blk_irq(void);
+bool blk_present(void);
+uint64 blk_capacity(void);
+int blk_rw(bool write, uint64 sector, void *buf, uint32 nsect);
+int blk_submit_broken(void);
+void blk_stats(uint64 *nreq, uint64 *nintr);
+
+// uart.c input
+void uart_intr(void);
+void uart_enable_rx(void);
+uint32 uart_read(uint8 *buf, uint32 cap);
 
 // timer.c
 #define TIMER_HZ 100
@@ -96,7 +115,9 @@ uint64 thread_kstack_top(struct thread *t);
 void yield(void);
 void thread_exit(void) __attribute__((noreturn));
 void sleep(void *chan, struct spinlock *lk);
+void sleep_until(void *chan, struct spinlock *lk, uint64 deadline);
 void wakeup(void *chan);
+void wakeup_expired(uint64 now);
 void scheduler(void) __attribute__((noreturn));
 
 // uvm.c: user address spaces and validated user memory access
@@ -110,27 +131,40 @@ int uvm_write(pagetable_t pml4, uint64 va, const void *src, uint64 len);
 int copyin(pagetable_t pml4, void *dst, uint64 va, uint64 len);
 int copyout(pagetable_t pml4, uint64 va, const void *src, uint64 len);
 int copyinstr(pagetable_t pml4, char *dst, uint64 va, uint64 max);
+int copyin_name(char *dst, uint64 va, uint64 max);
 
 // exec.c
-int exec_load(pagetable_t pml4, const char *name, uint64 *entry);
+int exec_embedded(const char *name, const uint8 **image, uint64 *size);
+int exec_load(pagetable_t pml4, const uint8 *image, uint64 size, uint64 *entry);
+
+// fscore.c: the ring1 read-only filesystem core
+void fs_core_init(void);
+bool fs_core_mounted(void);
+int fs_core_open(const char *path, const uint8 **data, uint64 *size);
+void fs_core_close(void);
+int fs_core_stat(const char *path, uint32 *type, uint32 *size);
+int fs_core_read(const char *path, uint32 off, void *dst, uint32 len);
 
 // proc.c (enum handle_kind is in proc.h)
 extern struct spinlock proc_lock;
 struct proc *myproc(void);
 int proc_spawn(const char *name, uint64 arg);
+int proc_spawn_file(const char *path, const char *args, uint64 len, int parent);
 int proc_add_thread(struct proc *p, uint64 entry, uint64 stack_top, uint64 arg);
-void proc_thread_exit(void) __attribute__((noreturn));
+void proc_thread_exit(int64 code) __attribute__((noreturn));
 void proc_kill(struct proc *p);
 bool proc_killed(void);
 void proc_user_fault(struct trapframe *tf);
-int proc_wait(int pid);
+int proc_wait(int pid, int parent);
 int proc_count(void);
+bool proc_exited(int pid);
 
 // syscall.c, ipc.c, shm.c: each sys_* takes the four argument registers.
 void syscall_dispatch(struct trapframe *tf);
 void endpoint_get(struct endpoint *ep);
 void endpoint_put(struct endpoint *ep);
 void ipc_stats(uint64 *sent, uint64 *received);
+bool svc_registered(const char *name);
 int64 sys_ipc_create(const uint64 *arg);
 int64 sys_ipc_send(const uint64 *arg);
 int64 sys_ipc_recv(const uint64 *arg);
@@ -142,6 +176,15 @@ int64 sys_vm_map(const uint64 *arg);
 int64 sys_vm_unmap(const uint64 *arg);
 int64 sys_shm_create(const uint64 *arg);
 int64 sys_shm_map(const uint64 *arg);
+int64 sys_spawn(const uint64 *arg);
+int64 sys_fs_stat(const uint64 *arg);
+int64 sys_fs_read(const uint64 *arg);
+int64 sys_wait(const uint64 *arg);
+int64 sys_handle_close(const uint64 *arg);
+int64 sys_console_read(const uint64 *arg);
+int64 sys_blk_info(const uint64 *arg);
+int64 sys_blk_read(const uint64 *arg);
+int64 sys_blk_write(const uint64 *arg);
 
 // scenario.c
 void scenario_start(const char *name);

@@ -5,6 +5,7 @@
 #include "types.h"
 #include "defs.h"
 #include "multiboot.h"
+#include "pci.h"
 
 static char test_name[32];
 
@@ -25,6 +26,9 @@ void kmain(uint32 magic, uint32 info)
 	thread_init();
 	pic_init();
 	timer_init();
+	uart_enable_rx();
+	pci_init();
+	virtio_blk_init();
 	if (!cmdline_get("rugo.test", test_name, sizeof(test_name)))
 		fmt_snprintf(test_name, sizeof(test_name), "banner");
 	scenario_start(test_name);

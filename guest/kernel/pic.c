@@ -1,6 +1,6 @@
 // pic.c: the two 8259 interrupt controllers, remapped to vectors 32-47 so
-// they do not collide with CPU exceptions, and IRQ dispatch. Only the
-// timer (IRQ 0) is unmasked.
+// they do not collide with CPU exceptions, and IRQ dispatch. The timer
+// (IRQ 0) is unmasked at init; drivers unmask their own lines.
 #include "types.h"
 #include "x86.h"
 #include "defs.h"
@@ -27,6 +27,16 @@ void pic_init(void)
 	outb(PIC2_DATA, 0xff);
 }
 
+// Unmask irq (0-15); a slave line also unmasks the cascade (IRQ 2).
+void pic_enable(int irq)
+{
+	if (irq >= 8) {
+		outb(PIC2_DATA, inb(PIC2_DATA) & (uint8) ~(1 << (irq - 8)));
+		irq = 2;
+	}
+	outb(PIC1_DATA, inb(PIC1_DATA) & (uint8) ~(1 << irq));
+}
+
 // Acknowledge irq so the PIC delivers the next one.
 static void pic_eoi(int irq)
 {
@@ -36,7 +46,10 @@ static void pic_eoi(int irq)
 }
 
 // Handle hardware interrupt irq (0-15), interrupts off. The timer may
-// switch threads, so the EOI goes first. Spurious IRQ 7/15 are ignored.
+// switch threads, so the EOI goes first. A device handler runs before
+// its EOI: PCI lines are level-triggered, and the handler's read of the
+// device's status lowers the line. The disk may share its line with the
+// UART's. Spurious IRQ 7/15 (nothing pending) are ignored.
 void irq_dispatch(int irq)
 {
 	if (irq == IRQ_TIMER) {
@@ -44,6 +57,10 @@ void irq_dispatch(int irq)
 		timer_tick();
 		return;
 	}
+	if (irq == IRQ_COM1)
+		uart_intr();
+	if (irq == virtio_blk_irq())
+		virtio_blk_intr();
 	if (irq != 7 && irq != 15)
 		pic_eoi(irq);
 }

@@ -41,33 +41,51 @@ static struct proc *proc_alloc(const char *name)
 	return p;
 }
 
-// Build the address space of program `name`: image and first stack.
-// Returns 0 and the entry point, or a negative error.
-static int proc_load(struct proc *p, const char *name, uint64 *entry)
+// Build the address space of a program from its ELF image: segments and
+// first stack. With args (len bytes, at most SPAWN_ARGS_MAX), they are
+// copied to the top of the stack, NUL-terminated, and *arg becomes their
+// address. Returns 0, the entry point and the stack top, or an error.
+static int proc_load(struct proc *p, const uint8 *image, uint64 size, const char *args, uint64 len,
+		     uint64 *entry, uint64 *stack_top, uint64 *arg)
 {
 	if ((p->pml4 = uvm_create()) == NULL)
 		return ERR_NOMEM;
-	int err = exec_load(p->pml4, name, entry);
+	int err = exec_load(p->pml4, image, size, entry);
 	if (err < 0)
 		return err;
 	if (uvm_alloc(p->pml4, USER_STACK_TOP - USER_STACK_SIZE, USER_STACK_SIZE, PTE_W | PTE_NX) <
 	    0)
 		return ERR_NOMEM;
+	*stack_top = USER_STACK_TOP;
+	if (args) {
+		char copy[SPAWN_ARGS_MAX + 1];
+		memcpy(copy, args, len);
+		copy[len] = '\0';
+		*stack_top = USER_STACK_TOP - SPAWN_ARGS_MAX - 16; // stays 16-byte aligned
+		*arg = *stack_top;
+		if (copyout(p->pml4, *arg, copy, len + 1) < 0)
+			return ERR_NOMEM;
+	}
 	return 0;
 }
 
-// Start program `name` (from the embedded archive) as a new process with
-// one thread, which gets arg in rdi (main's argument). Returns the pid, or
+// Start the ELF image as process `name` with one thread. rdi gets arg, or
+// the address of a copy of args when args is not NULL. Returns the pid or
 // a negative error.
-int proc_spawn(const char *name, uint64 arg)
+static int proc_start(const char *name, const uint8 *image, uint64 size, uint64 arg,
+		      const char *args, uint64 len, int parent)
 {
 	struct proc *p = proc_alloc(name);
-	uint64 entry;
+	uint64 entry, stack_top;
 	if (p == NULL)
 		return ERR_FULL;
-	int err = proc_load(p, name, &entry);
-	if (err == 0)
-		err = proc_add_thread(p, entry, USER_STACK_TOP, arg);
+	p->parent = parent;
+	int err = proc_load(p, image, size, args, len, &entry, &stack_top, &arg);
+	if (err == 0) {
+		push_off(); // the thread must not run (and exit) before main_tid is set
+		err = p->main_tid = proc_add_thread(p, entry, stack_top, arg);
+		pop_off();
+	}
 	if (err < 0) {
 		if (p->pml4)
 			uvm_destroy(p->pml4);
@@ -78,6 +96,43 @@ int proc_spawn(const char *name, uint64 arg)
 	}
 	kprintf("proc: pid %d (%s) started\n", p->pid, p->name);
 	return p->pid;
+}
+
+// Start embedded program `name` for the kernel, with arg in rdi (main's
+// argument). Returns the pid, or a negative error.
+int proc_spawn(const char *name, uint64 arg)
+{
+	const uint8 *image;
+	uint64 size;
+	int err = exec_embedded(name, &image, &size);
+	return err < 0 ? err : proc_start(name, image, size, arg, NULL, 0, 0);
+}
+
+// The last component of path, for the process name.
+static const char *proc_basename(const char *path)
+{
+	const char *base = path;
+	for (const char *s = path; *s; s++)
+		if (*s == '/')
+			base = s + 1;
+	return base;
+}
+
+// Start the program at path on the disk, read by the ring1 filesystem
+// core, with the argument string args (len bytes), as a child of parent
+// (a pid, or 0 for the kernel). Returns the pid or a negative error.
+int proc_spawn_file(const char *path, const char *args, uint64 len, int parent)
+{
+	const uint8 *image;
+	uint64 size;
+	if (len > SPAWN_ARGS_MAX)
+		return ERR_INVAL;
+	int err = fs_core_open(path, &image, &size);
+	if (err < 0)
+		return err;
+	err = proc_start(proc_basename(path), image, size, 0, args ? args : "", len, parent);
+	fs_core_close();
+	return err;
 }
 
 // Add a user thread to p entering at entry with rsp = stack_top and
@@ -109,6 +164,20 @@ static void proc_release_objects(struct proc *p)
 	memset(p->shm_maps, 0, sizeof(p->shm_maps));
 }
 
+// Its children outlive p: zombies nobody will wait for are freed, live
+// ones are marked orphans (freed when they exit). Caller holds proc_lock.
+static void proc_orphan_children(struct proc *p)
+{
+	for (int i = 0; i < NPROC; i++) {
+		if (procs[i].state == P_UNUSED || procs[i].parent != p->pid)
+			continue;
+		if (procs[i].state == P_ZOMBIE)
+			procs[i].state = P_UNUSED;
+		else
+			procs[i].parent = -1;
+	}
+}
+
 // Free p's address space and objects and wake proc_wait. The calling
 // thread detaches first, so no switch can load the freed tables.
 static void proc_teardown(struct proc *p)
@@ -119,18 +188,22 @@ static void proc_teardown(struct proc *p)
 	p->pml4 = NULL;
 	acquire(&proc_lock);
 	proc_release_objects(p);
-	p->state = P_ZOMBIE;
+	proc_orphan_children(p);
+	p->state = p->parent < 0 ? P_UNUSED : P_ZOMBIE;
 	release(&proc_lock);
-	kprintf("proc: pid %d (%s) exited\n", p->pid, p->name);
+	kprintf("proc: pid %d (%s) exited code=%d\n", p->pid, p->name, p->exit_code);
 	wakeup(p);
 }
 
-// End the calling user thread; the last one out tears the process down.
-// Never returns.
-void proc_thread_exit(void)
+// End the calling user thread with code; the last one out tears the
+// process down. The first thread's code (its low 8 bits) is the process's
+// exit code, unless a trap killed it. Never returns.
+void proc_thread_exit(int64 code)
 {
 	struct proc *p = myproc();
 	acquire(&proc_lock);
+	if (cpu.thread->tid == p->main_tid && !p->killed)
+		p->exit_code = (int)(code & 0xff);
 	bool last = --p->nthreads == 0;
 	release(&proc_lock);
 	if (last)
@@ -169,24 +242,44 @@ void proc_user_fault(struct trapframe *tf)
 	else
 		kprintf("USER: killed pid=%d reason=%s\n", p->pid, trap_name(tf->vector));
 	kprintf("user: pid %d (%s) rip=%p err=0x%lx\n", p->pid, p->name, (void *)tf->rip, tf->err);
+	acquire(&proc_lock);
+	if (!p->killed)
+		p->exit_code = 128 + (int)tf->vector;
+	release(&proc_lock);
 	proc_kill(p);
 }
 
-// Wait until process pid has exited, then free its slot. Returns 0, or
-// ERR_INVAL if there is no such process. Kernel threads only.
-int proc_wait(int pid)
+// Wait until process pid, a child of parent (0: the kernel), has exited,
+// then free its slot. Returns its exit code (0-255), or ERR_INVAL if it is
+// no such child. A killed waiter gives up with ERR_INVAL.
+int proc_wait(int pid, int parent)
 {
 	struct proc *p = NULL;
+	int code = ERR_INVAL;
 	acquire(&proc_lock);
 	for (int i = 0; i < NPROC; i++)
-		if (procs[i].state != P_UNUSED && procs[i].pid == pid)
+		if (procs[i].state != P_UNUSED && procs[i].pid == pid && procs[i].parent == parent)
 			p = &procs[i];
-	while (p && p->state != P_ZOMBIE)
+	while (p && p->state != P_ZOMBIE && !(myproc() && myproc()->killed))
 		sleep(p, &proc_lock);
-	if (p)
+	if (p && p->state == P_ZOMBIE) {
+		code = p->exit_code;
 		p->state = P_UNUSED;
+	}
 	release(&proc_lock);
-	return p ? 0 : ERR_INVAL;
+	return code;
+}
+
+// Has process pid ended (or never existed)?
+bool proc_exited(int pid)
+{
+	bool alive = false;
+	acquire(&proc_lock);
+	for (int i = 0; i < NPROC; i++)
+		if (procs[i].state == P_ALIVE && procs[i].pid == pid)
+			alive = true;
+	release(&proc_lock);
+	return !alive;
 }
 
 // Number of live processes, for the stats call.
@@ -215,6 +308,23 @@ int handle_install(struct proc *p, enum handle_kind kind, void *obj)
 	release(&proc_lock);
 	kobj_put(kind, obj);
 	return ERR_FULL;
+}
+
+// handle_close(h): drop handle h of the running process and its reference.
+int64 sys_handle_close(const uint64 *arg)
+{
+	struct proc *p = myproc();
+	struct handle old = {H_NONE, NULL};
+	acquire(&proc_lock);
+	if (arg[0] < NHANDLE) {
+		old = p->handles[arg[0]];
+		p->handles[arg[0]] = (struct handle){H_NONE, NULL};
+	}
+	release(&proc_lock);
+	if (old.kind == H_NONE)
+		return ERR_BADHANDLE;
+	kobj_put(old.kind, old.obj);
+	return 0;
 }
 
 // The object behind handle h of the running process if it is of `kind`

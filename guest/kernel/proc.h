@@ -25,6 +25,7 @@ struct thread {
 	uint64 ctx;	     // saved stack pointer (swtch)
 	uint8 *kstack;	     // lowest usable byte; the page below is a guard
 	void *chan;	     // what it sleeps on, when T_SLEEPING
+	uint64 wake_tick;    // nonzero: the timer wakes it at this tick (sleep_until)
 	struct thread *next; // run queue link
 	struct proc *proc;   // NULL for a kernel thread
 	void (*fn)(void *);
@@ -73,6 +74,9 @@ struct proc {
 	pagetable_t pml4;
 	int nthreads;
 	bool killed;
+	int parent;	  // pid of the process that spawned it; 0 the kernel, -1 orphaned
+	int main_tid;	  // its first thread, whose thread_exit code is the exit code
+	int exit_code;	  // 0-255; 128 + vector when killed by a trap
 	uint64 mmap_next; // where vm_map(0, ...) looks next
 	struct handle handles[NHANDLE];
 	struct shm_mapping shm_maps[NSHM_MAP];

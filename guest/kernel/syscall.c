@@ -48,8 +48,7 @@ static int64 sys_thread_spawn(const uint64 *arg)
 // thread_exit(code): end this thread; the last one ends the process.
 static int64 sys_thread_exit(const uint64 *arg)
 {
-	(void)arg;
-	proc_thread_exit();
+	proc_thread_exit((int64)arg[0]);
 }
 
 static int64 sys_yield(const uint64 *arg)
@@ -109,6 +108,15 @@ static const syscall_fn syscalls[] = {
 	[SYS_svc_register] = sys_svc_register,
 	[SYS_svc_lookup] = sys_svc_lookup,
 	[SYS_getpid] = sys_getpid,
+	[SYS_blk_info] = sys_blk_info,
+	[SYS_blk_read] = sys_blk_read,
+	[SYS_blk_write] = sys_blk_write,
+	[SYS_spawn] = sys_spawn,
+	[SYS_wait] = sys_wait,
+	[SYS_handle_close] = sys_handle_close,
+	[SYS_console_read] = sys_console_read,
+	[SYS_fs_stat] = sys_fs_stat,
+	[SYS_fs_read] = sys_fs_read,
 };
 // clang-format on
 

@@ -219,6 +219,36 @@ void sleep(void *chan, struct spinlock *lk)
 	acquire(lk);
 }
 
+// As sleep, but the timer also wakes the thread once the tick count
+// reaches deadline: every wait on a device is bounded this way. The caller
+// compares timer_ticks() with its deadline after waking.
+void sleep_until(void *chan, struct spinlock *lk, uint64 deadline)
+{
+	struct thread *t = cpu.thread;
+	acquire(&sched_lock);
+	release(lk);
+	t->chan = chan;
+	t->wake_tick = deadline;
+	t->state = T_SLEEPING;
+	sched();
+	t->chan = NULL;
+	t->wake_tick = 0;
+	release(&sched_lock);
+	acquire(lk);
+}
+
+// Wake the sleepers whose sleep_until deadline has come. Called by the
+// timer on every tick.
+void wakeup_expired(uint64 now)
+{
+	acquire(&sched_lock);
+	for (int i = 0; i < NTHREAD; i++)
+		if (threads[i].state == T_SLEEPING && threads[i].wake_tick &&
+		    threads[i].wake_tick <= now)
+			runq_push(&threads[i]);
+	release(&sched_lock);
+}
+
 // Make every thread sleeping on chan runnable. Caller must not hold
 // sched_lock.
 void wakeup(void *chan)

@@ -27,8 +27,10 @@ void timer_tick(void)
 {
 	acquire(&tickslock);
 	ticks++;
+	uint64 now = ticks;
 	wakeup(&ticks);
 	release(&tickslock);
+	wakeup_expired(now);
 	if (cpu.thread)
 		yield();
 }

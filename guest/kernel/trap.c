@@ -151,5 +151,5 @@ void trap(struct trapframe *tf)
 	else
 		trap_kernel_exception(tf);
 	if (from_user && proc_killed())
-		proc_thread_exit();
+		proc_thread_exit(0); // the trap already set the exit code
 }

@@ -12,5 +12,6 @@
 #define T_SYSCALL 128 // int 0x80
 
 #define IRQ_TIMER 0
+#define IRQ_COM1 4
 
 #endif

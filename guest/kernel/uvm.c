@@ -8,6 +8,7 @@
 #include "x86.h"
 #include "defs.h"
 #include "mmu.h"
+#include "proc.h"
 #include "spinlock.h"
 
 // A new address space with only the kernel mapped. Returns NULL when out of
@@ -175,4 +176,14 @@ int copyinstr(pagetable_t pml4, char *dst, uint64 va, uint64 max)
 			return (int)i;
 	}
 	return ERR_INVAL;
+}
+
+// A string argument that must not be empty: copyinstr into dst (max bytes
+// with the NUL). Returns 0, ERR_INVAL (empty or unterminated) or ERR_FAULT.
+int copyin_name(char *dst, uint64 va, uint64 max)
+{
+	int n = copyinstr(myproc()->pml4, dst, va, max);
+	if (n == 0)
+		return ERR_INVAL;
+	return n < 0 ? n : 0;
 }

@@ -14,7 +14,7 @@ static void run_programs(const char *const *names, int n)
 		if ((pids[i] = proc_spawn(names[i], 0)) < 0)
 			panic(PANIC_SCENARIO, "spawn %s: error %d", names[i], pids[i]);
 	for (int i = 0; i < n; i++)
-		proc_wait(pids[i]);
+		proc_wait(pids[i], 0);
 }
 
 // Start one program with arg and wait for it.
@@ -23,7 +23,7 @@ static void run_program(const char *name, uint64 arg)
 	int pid = proc_spawn(name, arg);
 	if (pid < 0)
 		panic(PANIC_SCENARIO, "spawn %s: error %d", name, pid);
-	proc_wait(pid);
+	proc_wait(pid, 0);
 }
 
 // user_hello: `USER: hello` from ring 3.
@@ -74,6 +74,13 @@ void scen_shm(void)
 void scen_hostile(void)
 {
 	run_program("hostile", 0);
+}
+
+// hostile_io: bad arguments to the block, spawn, wait, handle, console and
+// filesystem calls, with the test image attached.
+void scen_hostile_io(void)
+{
+	run_program("hostile_io", 0);
 }
 
 // stats: the statistics call's JSON, `STATS: {...}`.

@@ -40,14 +40,23 @@ static const struct scenario scenarios[] = {
 	{"ping_pong", scen_ping_pong},
 	{"shm", scen_shm},
 	{"hostile", scen_hostile},
+	{"hostile_io", scen_hostile_io},
 	{"stats", scen_stats},
 	{"replay_null_write", scen_replay_null_write},
+	{"blk_identify", scen_blk_identify},
+	{"blk_rw", scen_blk_rw},
+	{"blk_timeout", scen_blk_timeout},
+	{"fsd_smoke", scen_fsd_smoke},
+	{"shell", scen_shell},
 };
 
-// Body of the scenario thread: run, then halt with the success exit.
+// Body of the scenario thread: mount the disk's filesystem for the ring1
+// core (it reads through the driver, which sleeps, so it needs a thread),
+// run, then halt with the success exit.
 static void scenario_thread(void *arg)
 {
 	const struct scenario *s = arg;
+	fs_core_init();
 	s->run();
 	halt_ok();
 }

@@ -24,7 +24,16 @@ void scen_user_fault(void);
 void scen_ping_pong(void);
 void scen_shm(void);
 void scen_hostile(void);
+void scen_hostile_io(void);
 void scen_stats(void);
+// scen_blk.c
+void scen_blk_identify(void);
+void scen_blk_rw(void);
+void scen_blk_timeout(void);
+// scen_fs.c
+bool fs_provider_start(void);
+void scen_fsd_smoke(void);
+void scen_shell(void);
 // scen_replay.c
 void scen_replay_null_write(void);
 

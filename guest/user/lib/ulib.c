@@ -63,6 +63,19 @@ uint32 checksum(const void *buf, size_t len)
 	return (b << 16) | a;
 }
 
+// One case of a hostile-argument test: `HOSTILE: <name> ok` if the call
+// returned want, else `HOSTILE: <name> fail got=N want=N`. Returns 1 for a
+// failure, 0 otherwise.
+int hostile_check(const char *name, long got, long want)
+{
+	if (got == want) {
+		printf("HOSTILE: %s ok\n", name);
+		return 0;
+	}
+	printf("HOSTILE: %s fail got=%ld want=%ld\n", name, got, want);
+	return 1;
+}
+
 // Report a failed check and end the process's thread with an error code.
 void fail(const char *what)
 {

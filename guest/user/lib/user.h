@@ -26,6 +26,17 @@ long ipc_create(void);
 long svc_register(const char *name, long handle);
 long svc_lookup(const char *name);
 long getpid(void);
+long ipc_send_carry(long handle, const void *buf, size_t len, long carry);
+long ipc_recv_carried(long handle, void *buf, size_t cap, long *carried);
+long blk_info(void);
+long blk_read(uint64 sector, void *buf, size_t nsect);
+long blk_write(uint64 sector, const void *buf, size_t nsect);
+long spawn(const char *path, const char *args, size_t len);
+long wait(long pid);
+long handle_close(long handle);
+long console_read(void *buf, size_t cap);
+long fs_core_stat(const char *path, uint32 out[2]);
+long fs_core_read(const char *path, uint32 off, void *buf, size_t len);
 
 // ulib.c
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -33,5 +44,6 @@ long thread_create(void (*fn)(void *), void *arg, size_t stack_len);
 long svc_wait(const char *name);
 uint32 checksum(const void *buf, size_t len);
 void fail(const char *what) __attribute__((noreturn));
+int hostile_check(const char *name, long got, long want);
 
 #endif

@@ -86,7 +86,7 @@ static const char full_fixture[] =
 	"    \"symbols\": \"/abs/rugo.elf\",\n"
 	"    \"panic_symbol\": \"panic\",\n"
 	"    \"modules\": [\"m1.bin\", \"/abs/m2.bin\"],\n"
-	"    \"disks\": [{\"file\": \"d.img\"},\n"
+	"    \"disks\": [{\"file\": \"d.img\", \"snapshot\": true},\n"
 	"              {\"file\": \"/abs/q.qcow2\", \"format\": \"qcow2\", \"interface\": \"ide\", \"readonly\": true}]\n"
 	"  },\n"
 	"  \"machine\": {\"type\": \"q35\", \"accel\": \"auto\", \"memory_mb\": 64, \"cpus\": 2,\n"
@@ -133,6 +133,8 @@ START_TEST(valid_fixture_every_key)
 	ck_assert_str_eq(f->guest.disks[0].format, "raw");
 	ck_assert_str_eq(f->guest.disks[0].interface, "virtio");
 	ck_assert(!f->guest.disks[0].readonly);
+	ck_assert(f->guest.disks[0].snapshot);
+	ck_assert(!f->guest.disks[1].snapshot);
 	ck_assert_str_eq(f->guest.disks[1].format, "qcow2");
 	ck_assert_str_eq(f->guest.disks[1].interface, "ide");
 	ck_assert(f->guest.disks[1].readonly);
@@ -395,6 +397,10 @@ START_TEST(bad_values)
 			  "\"format\": \"qcow3\"}]},\n"
 			  "  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
 			  "2:38", "disk format must be raw or qcow2, not 'qcow3'");
+	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\", \"disks\": [{\"file\": \"d\", "
+			  "\"readonly\": true, \"snapshot\": true}]},\n"
+			  "  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
+			  "2:38", "a disk is readonly or snapshot, not both");
 	assert_load_error(
 		"{\n  \"guest\": {\"kernel\": \"k\", \"initrd\": \"i\", \"modules\": [\"m\"]},\n"
 		"  \"steps\": [], \"exit\": {\"running\": true}\n}\n",

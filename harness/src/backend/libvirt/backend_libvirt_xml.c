@@ -161,6 +161,10 @@ static void xml_disks(FILE *out, const struct fixture *f)
 			virtio ? "virtio" : "ide");
 		if (d->readonly)
 			fprintf(out, "      <readonly/>\n");
+		/* libvirt's snapshot=on; shareBacking opens the image read-only
+		 * under a fresh overlay, so parallel domains can share it. */
+		if (d->snapshot)
+			fprintf(out, "      <transient shareBacking='yes'/>\n");
 		fprintf(out, "    </disk>\n");
 	}
 }

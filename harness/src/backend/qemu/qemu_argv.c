@@ -86,8 +86,9 @@ static void argv_guest(struct argv_buf *a, const struct fixture *f)
 		const struct disk *d = &f->guest.disks[i];
 		char *file = qemu_escape_commas(d->file);
 		argv_pair(a, "-drive",
-			  util_strdup_printf("file=%s,format=%s,if=%s%s", file, d->format,
-					     d->interface, d->readonly ? ",readonly=on" : ""));
+			  util_strdup_printf("file=%s,format=%s,if=%s%s%s", file, d->format,
+					     d->interface, d->readonly ? ",readonly=on" : "",
+					     d->snapshot ? ",snapshot=on" : ""));
 		free(file);
 	}
 }
