@@ -2,6 +2,7 @@
  * and the strict marker policy. See kiln/case_ctx.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,28 @@
 #include "kiln/lib/text.h"
 
 /* A guest that floods the console must not fill the disk: console.log stops
- * growing here (matching goes on). */
-#define CONSOLE_LOG_CAP (64u << 20)
+ * growing at the cap (matching goes on). */
+#define CONSOLE_LOG_CAP_DEFAULT (64u << 20)
+
+int case_console_log_cap(uint64_t *cap)
+{
+	const char *env = getenv("KILN_CONSOLE_LOG_CAP");
+	int n;
+
+	*cap = CONSOLE_LOG_CAP_DEFAULT;
+	if (!env)
+		return 0;
+	if (util_parse_int(env, 4096, INT_MAX, &n) < 0)
+		return -1;
+	*cap = (uint64_t)n;
+	return 0;
+}
 
 int case_console_open_log(struct case_ctx *c)
 {
 	char *path = util_strdup_printf("%s/console.log", c->case_dir);
+
+	case_console_log_cap(&c->console_log_cap);
 
 	c->console_log_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	free(path);
@@ -25,17 +42,24 @@ int case_console_open_log(struct case_ctx *c)
 
 static void case_console_log(struct case_ctx *c, const char *buf, size_t n)
 {
-	static const char note[] = "\n[kiln: console.log stops here at 64 MiB]\n";
+	const uint64_t cap = c->console_log_cap;
 
-	if (c->console_log_fd < 0 || c->console_logged >= CONSOLE_LOG_CAP)
+	if (c->console_log_fd < 0 || c->console_logged >= cap)
 		return;
-	if (c->console_logged + n > CONSOLE_LOG_CAP)
-		n = CONSOLE_LOG_CAP - c->console_logged;
+	if (c->console_logged + n > cap)
+		n = (size_t)(cap - c->console_logged);
 	/* Written straight away, unbuffered: nothing is lost if we die. */
 	util_write_all(c->console_log_fd, buf, n);
 	c->console_logged += n;
-	if (c->console_logged >= CONSOLE_LOG_CAP)
-		util_write_all(c->console_log_fd, note, sizeof(note) - 1);
+	if (c->console_logged >= cap) {
+		char note[128];
+		int len = snprintf(
+			note, sizeof(note),
+			"\n[kiln: console.log stops here at %llu bytes (KILN_CONSOLE_LOG_CAP); "
+			"the case goes on]\n",
+			(unsigned long long)cap);
+		util_write_all(c->console_log_fd, note, (size_t)len);
+	}
 }
 
 bool case_console_read(struct case_ctx *c)

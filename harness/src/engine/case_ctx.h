@@ -26,7 +26,8 @@ struct case_ctx {
 	struct vm *vm;
 	struct console *con;
 	int console_log_fd;
-	uint64_t console_logged; /* bytes written to console.log */
+	uint64_t console_logged;  /* bytes written to console.log */
+	uint64_t console_log_cap; /* ... and where it stops (case_console_log_cap) */
 	FILE *qmp_log;
 	int64_t t0; /* util_now_ms() when QEMU was started */
 

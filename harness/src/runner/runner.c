@@ -8,6 +8,7 @@
 #include "kiln/runner/runner.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
@@ -165,6 +166,19 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 	o->paths = argv + optind;
 	o->n_paths = (size_t)(argc - optind);
 	return 0;
+}
+
+/* The environment the cases read, checked once: a typo is a usage error
+ * before anything boots, not a quiet default. */
+static int runner_check_env(void)
+{
+	uint64_t cap;
+
+	if (case_console_log_cap(&cap) == 0)
+		return 0;
+	util_err("KILN_CONSOLE_LOG_CAP='%s' must be a whole number of bytes from 4096 to %d",
+		 getenv("KILN_CONSOLE_LOG_CAP"), INT_MAX);
+	return -1;
 }
 
 /* Every case makes its socket directory under TMPDIR: if that cannot be
@@ -575,8 +589,9 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 		json_decref(argv_json);
 		return KILN_EXIT_USAGE;
 	}
-	/* Refused before anything boots: a case that cannot be recorded. */
-	if (replay_record_check_run(&r.fixtures, r.o.record) < 0) {
+	/* Refused before anything boots: a case that cannot be recorded, or
+	 * an environment variable that means nothing. */
+	if (replay_record_check_run(&r.fixtures, r.o.record) < 0 || runner_check_env() < 0) {
 		discover_free(&r.fixtures);
 		free(r.o.connect);
 		json_decref(argv_json);

@@ -39,4 +39,11 @@ enum outcome case_run(const struct fixture *f, const char *case_dir, const struc
  * is one clear error, not one harness_error per case. */
 const char *case_socket_root(const char *run_root);
 
+/* How much of the console goes to each case's console.log: the
+ * environment's KILN_CONSOLE_LOG_CAP (bytes, 4096 to 2147483647), else
+ * 64 MiB; matching goes on past it. 0 and *cap set, or -1 when the variable
+ * is set but not such a number (the runner refuses to start then; the
+ * engine itself falls back to 64 MiB). */
+int case_console_log_cap(uint64_t *cap);
+
 #endif
