@@ -168,9 +168,9 @@ e2e:
 		ci/run_tests.sh e2e $(sort $(wildcard harness/tests/e2e/*.sh))
 
 # Long reliability tests, kept out of `make test` (docs/reliability.md): the
-# kill storm (KILL_STORM_ROUNDS, default 200).
+# kill storm (KILL_STORM_ROUNDS, default 200) and the 1 GiB and 100 MB floods.
 soak: test-build
-	@KILN=$(BUILD)/asan/kiln ci/run_tests.sh soak $(sort $(wildcard harness/tests/soak/*.sh))
+	@KILN=$(BUILD)/asan/kiln BUILD=$(BUILD) ci/run_tests.sh soak $(sort $(wildcard harness/tests/soak/*.sh))
 
 check-ci: all
 	@BUILD=$(BUILD) ci/run_local_checks.sh

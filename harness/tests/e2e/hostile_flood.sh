@@ -18,11 +18,18 @@
 # its worker) is sampled while it runs, with the plain build of kiln (ASan
 # has its own shadow memory): it must stay under 64 MiB.
 # The floods are small because QEMU's UART takes about 330 KB/s here (one
-# write(2) per byte under TCG): 1 GB would take most of an hour.
+# write(2) per byte under TCG): 1 GB would take most of an hour. The soak
+# (harness/tests/soak/flood_large.sh) runs this with FLOOD_LARGE=1: 1 GiB
+# of lines and a 100 MB line, with the default 64 MiB cap.
 set -u
 KILN=${KILN:-build/kiln}
 PLAIN_KILN=${BUILD:-build}/kiln
 RSS_BOUND_KB=65536
+if [ -n "${FLOOD_LARGE:-}" ]; then
+	FLOOD=flood1g LONGLINE=longline100m CAP=$((64 << 20)) TIMEOUT_S=10800
+else
+	FLOOD=flood LONGLINE=longline CAP=1048576 TIMEOUT_S=120
+fi
 repo=$(pwd)
 
 . harness/tests/e2e/lib/selftest_lib.sh
@@ -34,12 +41,12 @@ fail() {
 	failed=1
 }
 
-for v in flood longline; do
+for v in $FLOOD $LONGLINE; do
 	cat >"$tmp/fx/$v.json" <<EOF
 {
   "guest": { "kernel": "$repo/build/selftest/$v.mb" },
   "machine": { "memory_mb": 16 },
-  "timeout_s": 120,
+  "timeout_s": $TIMEOUT_S,
   "fail_patterns": [ { "regex": "^PANIC: [0-9]+$" } ],
   "steps": [ { "expect_re": "^TINY: flood done$" } ],
   "exit": { "debug_exit": 5 }
@@ -67,7 +74,7 @@ peak_rss_kb() {
 flood_case() {
 	name=$1
 	t0=$(date +%s%N)
-	KILN_CONSOLE_LOG_CAP=1048576 TMPDIR=$tmp/run "$PLAIN_KILN" run --reports "$tmp/r-$name" \
+	KILN_CONSOLE_LOG_CAP=$CAP TMPDIR=$tmp/run "$PLAIN_KILN" run --reports "$tmp/r-$name" \
 		"$tmp/fx/$name.json" >"$tmp/$name.out" 2>&1 &
 	pid=$!
 	rss=$(peak_rss_kb "$pid")
@@ -83,17 +90,17 @@ flood_case() {
 		fail "$name: case.json is not whole"
 }
 
-flood_case flood
-log=$tmp/r-flood/latest/fx/flood/console.log
-head -c 1048576 "$log" | tr -d 'x\n' | grep -q . && fail "flood: the capped part is not the flood"
-tail -n 1 "$log" | grep -q '^\[kiln: console.log stops here at 1048576 bytes (KILN_CONSOLE_LOG_CAP); the case goes on\]$' ||
+flood_case $FLOOD
+log=$tmp/r-$FLOOD/latest/fx/$FLOOD/console.log
+head -c "$CAP" "$log" | tr -d 'x\n' | grep -q . && fail "flood: the capped part is not the flood"
+tail -n 1 "$log" | grep -q "^\[kiln: console.log stops here at $CAP bytes (KILN_CONSOLE_LOG_CAP); the case goes on\]\$" ||
 	fail "flood: console.log does not end with the cap's line: $(tail -c 200 "$log")"
-[ "$(stat -c %s "$log")" -lt 1049000 ] || fail "flood: console.log grew past its cap"
+[ "$(stat -c %s "$log")" -lt $((CAP + 200)) ] || fail "flood: console.log grew past its cap"
 
-flood_case longline
-log=$tmp/r-longline/latest/fx/longline/console.log
+flood_case $LONGLINE
+log=$tmp/r-$LONGLINE/latest/fx/$LONGLINE/console.log
 # the cap's bytes of the line, then the newline that opens Kiln's note
-[ "$(head -n 1 "$log" | wc -c)" -eq 1048577 ] ||
+[ "$(head -n 1 "$log" | wc -c)" -eq $((CAP + 1)) ] ||
 	fail "longline: console.log's first line is $(head -n 1 "$log" | wc -c) bytes, not the cap and a newline"
 
 # 3. hostile bytes on the terminal and in the reports.

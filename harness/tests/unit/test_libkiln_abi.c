@@ -497,8 +497,9 @@ START_TEST(run_root_is_where_the_sockets_go)
 	ck_assert_msg(h != NULL, "%s", kiln_last_error());
 	v = result_json(h);
 	ck_assert_str_eq(json_string_value(json_object_get(v, "outcome")), "harness_error");
-	ck_assert_str_eq(json_string_value(json_object_get(v, "reason")),
-			 "cannot make a run directory: No such file or directory");
+	ck_assert_str_eq(
+		json_string_value(json_object_get(v, "reason")),
+		"cannot make a socket directory in /nonexistent/kiln-abi: No such file or directory");
 	ck_assert_int_eq(kiln_result_status(h), 7);
 	json_decref(v);
 	json_decref(o);
