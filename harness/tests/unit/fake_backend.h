@@ -75,9 +75,11 @@ struct fake_beat {
 	}
 
 /* A scripted QMP reply, looked up by command before the built-in ones
- * (query-kvm, cont, stop, query-status, human-monitor-command; any other
- * command fails with CommandNotFound). `cont` and `stop` still start and
- * pause the guest when their reply is scripted. */
+ * (query-kvm, cont, stop, query-status, human-monitor-command; migrate,
+ * migrate-incoming, and query-migrate saying "completed"; any other command
+ * fails with CommandNotFound). `cont` and `stop` still start and pause the
+ * guest when their reply is scripted; an unscripted `migrate` to
+ * "exec:cat > 'FILE'" writes FILE, as QEMU's cat would. */
 struct fake_reply {
 	const char *command;
 	const char *ret;	 /* JSON text of "return"; NULL: {} */
