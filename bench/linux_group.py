@@ -38,7 +38,7 @@ def write_scratch(group, out):
         case["steps"] = base["steps"] + case["steps"]
         case["fail_patterns"] = base.get("fail_patterns", []) + case.get("fail_patterns", [])
         case["timeout_s"] = base.get("timeout_s", 30) + case.get("timeout_s", 30)
-        case["silent_timeout_s"] = base.get("silent_timeout_s", 10)
+        case["silent_timeout_s"] = base.get("silent_timeout_s", 10) + case.get("timeout_s", 30)
         json.dump(case, open(os.path.join(out, os.path.basename(path)), "w"), indent=1)
         n += 1
     return n
