@@ -367,6 +367,8 @@ static int fake_execute(struct vm *vm, const char *command, json_t *args, int64_
 		return err->status;
 	}
 	fake_run_state(v, command);
+	if (r && r->delay_ms > 0)
+		poll(NULL, 0, r->delay_ms);
 	if (!strcmp(command, "migrate") && !r)
 		fake_migrate_out(args);
 	if (r && r->status != QMP_OK) {

@@ -85,6 +85,7 @@ struct fake_reply {
 	const char *ret;	 /* JSON text of "return"; NULL: {} */
 	const char *error_class; /* an error reply of this class instead */
 	enum qmp_status status;	 /* not QMP_OK: fails so (timeout, closed) */
+	int delay_ms;		 /* the reply takes this long (a slow restore) */
 };
 
 struct fake_script {

@@ -240,11 +240,12 @@ START_TEST(base_whose_save_fails_is_a_harness_error)
 }
 END_TEST
 
-/* A case of b.base.json whose base was saved to <tmp>/saved.state, run
- * through a guest that prints "ok" and answers replies; case.json (new). */
-static json_t *run_restored(const struct fake_reply *replies, enum outcome want)
+/* The case text (a case of b.base.json, whose base was saved to
+ * <tmp>/saved.state), run through a guest that plays beats and answers
+ * replies; case.json (new). */
+static json_t *run_restored_case(const char *text, const struct fake_beat *beats,
+				 const struct fake_reply *replies, enum outcome want)
 {
-	static const struct fake_beat beats[] = {BEAT_PRINT(10, "ok\n"), {0}};
 	const struct fake_script guest = {.beats = beats, .replies = replies};
 	char *state = util_strdup_printf("%s/saved.state", tmp_root);
 	struct case_base base = {.name = "area/b.base",
@@ -254,11 +255,51 @@ static json_t *run_restored(const struct fake_reply *replies, enum outcome want)
 
 	ck_assert_int_eq(util_write_file_atomic(state, "x", 1), 0);
 	free(write_json("b.base.json", BASE_READY));
-	free(write_json("case.json", CASE_OK));
+	free(write_json("case.json", text));
 	json_t *rec = run_one("case.json", &guest, &base, NULL, want);
 	free(state);
 	return rec;
 }
+
+/* CASE_OK through a guest that prints "ok" at once. */
+static json_t *run_restored(const struct fake_reply *replies, enum outcome want)
+{
+	static const struct fake_beat beats[] = {BEAT_PRINT(10, "ok\n"), {0}};
+
+	return run_restored_case(CASE_OK, beats, replies, want);
+}
+
+/* A case that must say something within 0.3 s; its restore takes 0.25 s. */
+#define CASE_QUICK                                                                     \
+	"{'base': 'b.base.json', 'timeout_s': 4, 'silent_timeout_s': 0.3, 'steps': [{" \
+	"'expect': 'ok'}], 'exit': {'running': true}}"
+static const struct fake_reply slow_restore[] = {
+	{.command = "query-migrate", .ret = "{\"status\": \"completed\"}", .delay_ms = 250},
+	{0}};
+
+START_TEST(silence_deadline_counts_from_the_end_of_the_restore)
+{
+	/* 0.25 s of restore and 0.15 s to the first byte: 0.4 s from QEMU's
+	 * start, but 0.15 s of silence from the restored guest. */
+	static const struct fake_beat beats[] = {BEAT_PRINT(150, "ok\n"), {0}};
+	json_t *rec = run_restored_case(CASE_QUICK, beats, slow_restore, OUTCOME_PASS);
+
+	ck_assert_int_ge(
+		json_integer_value(json_object_get(json_object_get(rec, "base"), "restore_ms")),
+		250);
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(restored_guest_that_says_nothing_is_silent)
+{
+	static const struct fake_beat beats[] = {{0}};
+	json_t *rec = run_restored_case(CASE_QUICK, beats, slow_restore, OUTCOME_GUEST_SILENT);
+
+	ck_assert_str_eq(jstr(rec, "reason", NULL), "no console output in 0.3 s");
+	json_decref(rec);
+}
+END_TEST
 
 START_TEST(case_restores_the_state_before_it_resumes)
 {
@@ -454,6 +495,8 @@ static Suite *group_suite(void)
 	tcase_add_test(engine, case_restores_the_state_before_it_resumes);
 	tcase_add_test(engine, failed_restore_is_a_harness_error_before_cont);
 	tcase_add_test(engine, case_of_a_failed_base_ends_at_once_with_its_class);
+	tcase_add_test(engine, silence_deadline_counts_from_the_end_of_the_restore);
+	tcase_add_test(engine, restored_guest_that_says_nothing_is_silent);
 	tcase_add_test(runner, runner_boots_the_base_once_before_its_cases);
 	tcase_add_test(runner, base_that_never_gets_ready_fails_each_case_once);
 	return s;
