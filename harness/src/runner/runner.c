@@ -225,7 +225,9 @@ static enum outcome runner_run_case(struct runner *r, const struct fixture *f, c
 	json_t *record = NULL;
 	enum outcome o;
 
-	if (!co->base && replay_record_wanted(f, r->o.record))
+	if (co->base && replay_record_wanted(f, r->o.record))
+		util_note("%s: not recorded: it starts from its base's saved state", f->name);
+	else if (replay_record_wanted(f, r->o.record))
 		return replay_record_case(f, case_dir, co);
 	o = case_run(f, case_dir, co, &record);
 	if (o != OUTCOME_PASS && (r->o.record & REPLAY_RECORD_FAILURES) &&
