@@ -111,6 +111,18 @@ START_TEST(case_takes_the_guest_and_machine_of_its_base)
 	ck_assert_str_eq(f->base->name, "area/b.base");
 	ck_assert_str_eq(f->name, "area/case");
 	fixture_free(f);
+	/* A read-only disk is the base's and every case's alike. */
+	free(write_json("ro.base.json",
+			"{'guest': {'kernel': 'k', 'disks': [{'file': 'd.img', "
+			"'readonly': true}]}, 'steps': [], 'exit': {'running': true}}"));
+	free(write_json("ro.json",
+			"{'base': 'ro.base.json', 'steps': [], 'exit': {'running': true}}"));
+	free(path);
+	path = util_strdup_printf("%s/area/ro.json", tmp_root);
+	f = fixture_load(path, err, sizeof(err));
+	ck_assert_msg(f != NULL, "%s", err);
+	ck_assert_int_eq(f->guest.n_disks, 1);
+	fixture_free(f);
 	free(path);
 }
 END_TEST
@@ -131,6 +143,11 @@ START_TEST(bad_bases_are_load_errors)
 					  "'exit': {'running': true}}"));
 	assert_load_fails("{'base': 'self.base.json', 'steps': [], 'exit': {'running': true}}",
 			  "a base cannot have a base of its own");
+	free(write_json("disk.base.json",
+			"{'guest': {'kernel': 'k', 'disks': [{'file': 'd.img'}]}, "
+			"'steps': [], 'exit': {'running': true}}"));
+	assert_load_fails("{'base': 'disk.base.json', 'steps': [], 'exit': {'running': true}}",
+			  "disk.base.json: a base with a writable disk is not supported yet");
 	assert_load_fails("{'steps': [], 'exit': {'running': true}}",
 			  "a fixture needs the key 'guest'");
 }
