@@ -121,6 +121,7 @@ include harness/libkiln.mk
 # for kiln, but not for each rebuild of it (order-only).
 GUEST_LD_FILTER ?= $(BUILD)/kiln diag --from ld
 include guest/guest.mk
+include harness/tests/base_group.mk
 $(BUILD)/guest/rugo.elf $(GUEST_USER_ELFS): | $(if $(GUEST_LD_FILTER),$(BUILD)/kiln)
 
 # ---- top-level targets ------------------------------------------------------
@@ -131,8 +132,8 @@ deps:
 	@ci/install-deps.sh
 
 # The Rugo suite: every fixture area except the harness self-tests (which are
-# meant to fail in specific ways).
-SUITE_DIRS := $(filter-out fixtures/selftest,$(patsubst %/,%,$(wildcard fixtures/*/)))
+# meant to fail in specific ways) and the Linux group (harness/tests/e2e/linux_group.sh).
+SUITE_DIRS := $(filter-out fixtures/selftest fixtures/linux,$(patsubst %/,%,$(wildcard fixtures/*/)))
 
 run: deps
 	@$(MAKE) --no-print-directory suite

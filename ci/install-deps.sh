@@ -22,8 +22,13 @@ PKGS_TOOLS="lld clang libclang-rt-14-dev"
 # Regenerating the diagnostics golden corpus (harness/tests/diag_golden/capture.sh): Linux
 # logs boot Debian's kernel with a busybox initramfs and a test module built
 # against its headers; the KASAN logs build a kernel from Debian's source.
-PKGS_DIAG_CAPTURE="g++ busybox-static cpio linux-image-amd64 linux-headers-amd64 linux-source
-flex bison bc libelf-dev"
+PKGS_DIAG_CAPTURE="g++ linux-headers-amd64 linux-source flex bison bc libelf-dev"
+# The Linux guest of the test suite (fixtures/linux, harness/tests/linux.mk):
+# Debian's own kernel and a busybox initramfs packed with cpio, so `make test`
+# shows kiln on a guest nobody here wrote (also what diag-capture boots).
+PKGS_LINUX_GUEST="linux-image-amd64 busybox-static cpio"
+# Benchmarks (bench/): the pexpect peer that kiln is measured against.
+PKGS_BENCH="python3-pexpect"
 # Local checks (ci/run_local_checks.sh).
 PKGS_CHECKS="clang-format clang-tidy cppcheck"
 # The optional ring2 libvirt backend and the real libvirtd its tests start.
@@ -40,7 +45,8 @@ PKGS_PYTHON="python3-pytest"
 # refuses "TAP version 14").
 PKGS_REPORT_TESTS="chromium chromium-driver python3-selenium nodejs node-tap-parser"
 
-PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS $PKGS_PYTHON $PKGS_REPORT_TESTS"
+PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS $PKGS_PYTHON $PKGS_REPORT_TESTS
+$PKGS_LINUX_GUEST $PKGS_BENCH"
 
 print=0
 while [ $# -gt 0 ]; do

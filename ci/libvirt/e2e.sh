@@ -16,7 +16,7 @@
 #                             also listens on a free port of 127.0.0.1, and
 #                             $lv_tcp_uri reaches it as another host would
 #   lv_fail MESSAGE           print "<test>: FAIL: MESSAGE", exit 1
-#   lv_suite_dirs             the Rugo suite (fixtures/* but selftest, diag)
+#   lv_suite_dirs             the Rugo suite (fixtures/* but selftest, linux)
 #   lv_json FILE EXPR         a Python expression over the JSON in FILE (j)
 
 KILN=${KILN:-build/kiln}
@@ -86,7 +86,7 @@ lv_daemon() {
 
 lv_suite_dirs() {
 	for d in fixtures/*/; do
-		case $d in fixtures/selftest/) ;; *) printf '%s ' "${d%/}" ;; esac
+		case $d in fixtures/selftest/ | fixtures/linux/) ;; *) printf '%s ' "${d%/}" ;; esac
 	done
 }
 

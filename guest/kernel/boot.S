@@ -15,6 +15,8 @@
 #define CR0_PE 1
 #define CR0_WP (1 << 16)
 #define CR0_PG (1 << 31)
+#define LAPIC_LVT_LINT0 0xFEE00350
+#define LVT_EXTINT 0x700
 
 	.section .multiboot, "a"
 	.balign 4
@@ -54,6 +56,11 @@ _start:
 	incl %ecx
 	cmpl $512, %ecx
 	jne 1b
+
+	// The 8259 reaches the CPU through the local APIC's LINT0 as ExtINT
+	// (virtual wire). SeaBIOS sets that; qboot leaves LINT0 masked, and
+	// then no timer tick would arrive. Paging is off: a physical write.
+	movl $LVT_EXTINT, LAPIC_LVT_LINT0
 
 	movl $boot_pml4, %eax
 	movl %eax, %cr3

@@ -1,7 +1,11 @@
-// kalloc.c: the physical page allocator. Free 4 KiB frames of RAM (from the
-// Multiboot memory map, below KERNEL_MAP_LIMIT, minus the kernel image and
-// anything the loader left for us) sit on a free list linked through the
-// frames themselves, which the identity map makes addressable.
+// kalloc.c: the physical page allocator. Usable 4 KiB frames of RAM (from
+// the Multiboot memory map, below KERNEL_MAP_LIMIT, minus the kernel image
+// and anything the loader left for us) are handed out in two ways: frames
+// that were freed sit on a free list linked through the frames themselves
+// (the identity map makes them addressable); frames never yet allocated are
+// taken in address order from the memory map ranges, so that boot touches no
+// frame it does not use. Under TCG, junk-filling all of RAM at boot cost
+// more than the rest of Rugo's start together (docs/performance.md).
 #include "types.h"
 #include "defs.h"
 #include "mmu.h"
@@ -14,11 +18,18 @@ struct run {
 	struct run *next;
 };
 
+#define MAX_RANGES 32
 static struct {
 	struct spinlock lock;
 	struct run *free;
 	uint64 nfree, ntotal;
 	uint64 ram_top; // end of the highest usable RAM we map
+	// Never-allocated frames: [next, range[cur].end), then the later ranges.
+	struct {
+		uint64 start, end;
+	} range[MAX_RANGES];
+	int nranges, cur;
+	uint64 next;
 } kmem = {.lock = SPINLOCK_INIT("kmem")};
 
 #define MAX_RESERVED 8
@@ -62,21 +73,50 @@ static void kalloc_reserve_boot(const struct multiboot_info *mbi)
 		kalloc_reserve(mod[i].mod_start, mod[i].mod_end);
 }
 
-// Add every usable frame of one available memory map range.
+// Count the usable frames of one available memory map range and remember
+// the range for kalloc_fresh. Touches no frame: only the loop is per frame.
 static void kalloc_add_range(uint64 start, uint64 len)
 {
-	uint64 end = start + len;
-	for (uint64 pa = PGROUNDUP(start); pa + PGSIZE <= end; pa += PGSIZE) {
+	uint64 end = PGROUNDDOWN(start + len);
+	uint64 n = 0;
+	start = PGROUNDUP(start);
+	for (uint64 pa = start; pa + PGSIZE <= end; pa += PGSIZE) {
 		if (!kalloc_usable(pa))
 			continue;
-		kfree((void *)(uintptr)pa);
-		kmem.ntotal++;
+		n++;
 		if (pa + PGSIZE > kmem.ram_top)
 			kmem.ram_top = pa + PGSIZE;
 	}
+	if (n == 0)
+		return;
+	if (kmem.nranges == MAX_RANGES)
+		panic(PANIC_KALLOC, "kalloc_add_range: too many memory map ranges");
+	kmem.range[kmem.nranges].start = start;
+	kmem.range[kmem.nranges].end = end;
+	kmem.nranges++;
+	kmem.ntotal += n;
+	kmem.nfree += n;
 }
 
-// Build the free list from the Multiboot memory map. Runs once, on the boot
+// The next never-allocated usable frame, or NULL when none is left.
+// Called with kmem.lock held.
+static void *kalloc_fresh(void)
+{
+	while (kmem.cur < kmem.nranges) {
+		if (kmem.next < kmem.range[kmem.cur].start)
+			kmem.next = kmem.range[kmem.cur].start;
+		while (kmem.next + PGSIZE <= kmem.range[kmem.cur].end) {
+			uint64 pa = kmem.next;
+			kmem.next += PGSIZE;
+			if (kalloc_usable(pa))
+				return (void *)(uintptr)pa;
+		}
+		kmem.cur++;
+	}
+	return NULL;
+}
+
+// Take the usable RAM from the Multiboot memory map. Runs once, on the boot
 // page tables (which map the first 1 GiB), before any other allocation.
 void kalloc_init(const struct multiboot_info *mbi)
 {
@@ -100,10 +140,12 @@ void *kalloc(void)
 {
 	acquire(&kmem.lock);
 	struct run *r = kmem.free;
-	if (r) {
+	if (r)
 		kmem.free = r->next;
+	else
+		r = kalloc_fresh();
+	if (r)
 		kmem.nfree--;
-	}
 	release(&kmem.lock);
 	if (r)
 		memset(r, 0, PGSIZE);
@@ -111,7 +153,7 @@ void *kalloc(void)
 }
 
 // Return a frame from kalloc to the free list. Junk-fills it so a use after
-// free shows up as garbage instead of stale data.
+// free shows up as garbage instead of stale data (only real frees pay it).
 void kfree(void *page)
 {
 	uint64 pa = (uintptr)page;

@@ -30,6 +30,10 @@ struct case_ctx {
 	uint64_t console_log_cap; /* ... and where it stops (case_console_log_cap) */
 	FILE *qmp_log;
 	int64_t t0; /* util_now_ms() when QEMU was started */
+	/* Where the silence deadline counts from: t0, or for a case restored
+	 * from a base the end of the restore (the base has spoken already). */
+	int64_t silence_t0;
+	json_t *base_facts; /* case.json "base" for a base or a restored case */
 
 	size_t step; /* index of the step being waited on */
 	int64_t step_start;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "case_ctx.h"
+#include "snapshot.h"
 #include "kiln/engine/replay_recipe.h"
 #include "kiln/lib/text.h"
 #include "kiln/report/case_record.h"
@@ -264,6 +265,27 @@ static void case_check_exit(struct case_ctx *c)
 	}
 }
 
+/* A base is ready (every step passed): save its state for its cases. */
+static void case_save_base(struct case_ctx *c)
+{
+	int64_t ready = util_now_ms(), deadline = c->t0 + ms_of(c->f->timeout_s);
+	long long bytes = 0;
+	char why[768];
+
+	if (snapshot_save(c->vm, c->opts->save_state, deadline, &bytes, why, sizeof(why)) < 0) {
+		case_verdict(c, OUTCOME_HARNESS_ERROR, "ready, but saving its state failed: %s",
+			     why);
+		return;
+	}
+	int64_t saved = util_now_ms();
+	c->base_facts = json_pack("{s:s, s:I, s:I, s:I}", "role", "base", "ready_ms",
+				  (json_int_t)(ready - c->t0), "save_ms",
+				  (json_int_t)(saved - ready), "state_bytes", (json_int_t)bytes);
+	case_verdict(c, OUTCOME_PASS, "ready after %.2f s; state saved (%.1f MiB in %lld ms)",
+		     (double)(ready - c->t0) / 1000.0, (double)bytes / 1048576.0,
+		     (long long)(saved - ready));
+}
+
 /* Advance through every step that can complete now. */
 static void case_advance(struct case_ctx *c)
 {
@@ -274,8 +296,12 @@ static void case_advance(struct case_ctx *c)
 		case_step_done(c, "pass", util_now_ms() - c->t0);
 		case_enter_step(c, c->step + 1);
 	}
-	if (!c->finished && c->step == c->f->n_steps)
-		case_check_exit(c);
+	if (!c->finished && c->step == c->f->n_steps) {
+		if (c->opts->save_state)
+			case_save_base(c);
+		else
+			case_check_exit(c);
+	}
 }
 
 static char *case_waiting_for(struct case_ctx *c)
@@ -344,7 +370,7 @@ static void case_on_exit(struct case_ctx *c)
 static int64_t case_next_deadline(struct case_ctx *c, bool *silent)
 {
 	int64_t end = c->t0 + ms_of(c->f->timeout_s);
-	int64_t quiet = c->t0 + ms_of(c->f->silent_timeout_s);
+	int64_t quiet = c->silence_t0 + ms_of(c->f->silent_timeout_s);
 
 	if (c->step < c->f->n_steps)
 		end = case_step_deadline(c, &c->f->steps[c->step]);
@@ -458,6 +484,7 @@ static void case_fini(struct case_ctx *c)
 	json_decref(c->steps);
 	json_decref(c->capsule);
 	json_decref(c->diagnostics);
+	json_decref(c->base_facts);
 	case_diag_free(c);
 	free(c->child_scans);
 	free(c->child_done);
@@ -497,6 +524,37 @@ static bool case_exited_during_resume(struct case_ctx *c, const struct qmp_error
 	return case_console_drain(c, 2000);
 }
 
+/* Load the base's state into the QEMU that start() left waiting for it.
+ * False when the case has its verdict (the restore failed). */
+static bool case_restore_base(struct case_ctx *c, double start_s)
+{
+	const struct case_base *b = c->opts->base;
+	char why[768];
+
+	if (snapshot_restore(c->vm, b->state, c->t0 + ms_of(start_s), why, sizeof(why)) < 0) {
+		case_verdict(c, OUTCOME_HARNESS_ERROR, "restoring base %s: %s", b->name, why);
+		return false;
+	}
+	c->silence_t0 = util_now_ms();
+	c->base_facts = json_pack("{s:s, s:s, s:s, s:I}", "role", "restored", "name", b->name,
+				  "dir", b->dir, "restore_ms", (json_int_t)(c->silence_t0 - c->t0));
+	return true;
+}
+
+/* A base that never got ready: its cases end at once, with its class, its
+ * last marker and its reason, and nothing boots. */
+static void case_base_failed(struct case_ctx *c)
+{
+	const struct case_base *b = c->opts->base;
+
+	if (b->last_marker)
+		c->last_marker = util_strdup(b->last_marker);
+	c->base_facts = json_pack("{s:s, s:s, s:s}", "role", "not_restored", "name", b->name, "dir",
+				  b->dir);
+	case_verdict(c, b->outcome == OUTCOME_PASS ? OUTCOME_HARNESS_ERROR : b->outcome,
+		     "base %s never got ready (%s): %s", b->name, b->dir, b->reason);
+}
+
 /* Start the guest, attach, resume. False when the case already has its
  * verdict (start failure). */
 static bool case_start(struct case_ctx *c, const char *run_dir)
@@ -512,6 +570,7 @@ static bool case_start(struct case_ctx *c, const char *run_dir)
 		.extra_args = c->opts->extra_args,
 		.start_timeout_s = start_s,
 		.connect_uri = c->opts->connect_uri,
+		.incoming = c->opts->base != NULL,
 	};
 	char reason[1024];
 	struct qmp_error err;
@@ -528,6 +587,9 @@ static bool case_start(struct case_ctx *c, const char *run_dir)
 		return false;
 	}
 	case_query_accel(c);
+	c->silence_t0 = c->t0;
+	if (c->opts->base && !case_restore_base(c, start_s))
+		return false;
 	case_enter_step(c, 0);
 	if (c->vm->ops->resume(c->vm, util_now_ms() + CASE_QMP_TIMEOUT_MS, &err) != QMP_OK &&
 	    !case_exited_during_resume(c, &err)) {
@@ -567,6 +629,8 @@ static json_t *case_write_record(struct case_ctx *c, int64_t duration_ms)
 	};
 	json_t *record = case_record_build(&facts);
 
+	if (c->base_facts)
+		json_object_set(record, "base", c->base_facts);
 	case_record_write(c->case_dir, record);
 	json_decref(recipe);
 	return record;
@@ -589,6 +653,8 @@ enum outcome case_run(const struct fixture *f, const char *case_dir, const struc
 	} else if (!(run_dir = case_make_run_dir(opts))) {
 		case_verdict(&c, OUTCOME_HARNESS_ERROR, "cannot make a socket directory in %s: %s",
 			     case_socket_root(opts->run_root), strerror(errno));
+	} else if (opts->base && !opts->base->state) {
+		case_base_failed(&c);
 	} else if (case_start(&c, run_dir)) {
 		case_loop(&c);
 	}

@@ -144,6 +144,18 @@ static int replay_load(struct replay *r)
 			r->o.case_dir, REPLAY_RECORD_DIR);
 		snprintf(abs + strlen(abs), sizeof(abs) - strlen(abs), "/%s", REPLAY_RECORD_DIR);
 	}
+	const json_t *base = json_object_get(r->record, "base");
+	const char *role = json_string_value(json_object_get(base, "role")) ?: "";
+	if (strcmp(role, "restored") == 0 || strcmp(role, "not_restored") == 0) {
+		/* The saved state lives only as long as its run (base_group.c). */
+		util_err("replay: %s started from the saved state of base %s, which kiln keeps "
+			 "only for its run, so replay cannot restore it; replay the base's boot "
+			 "with `kiln replay <run>/%s`, or run the case again with `kiln run`, "
+			 "which boots its base once and restores it",
+			 r->case_dir, json_string_value(json_object_get(base, "name")) ?: "?",
+			 json_string_value(json_object_get(base, "dir")) ?: "?");
+		return -1;
+	}
 	if (!json_is_object(r->recipe) ||
 	    strcmp(json_string_value(json_object_get(r->recipe, "schema")) ?: "",
 		   REPLAY_RECIPE_SCHEMA)) {

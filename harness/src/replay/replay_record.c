@@ -340,7 +340,9 @@ enum outcome replay_run_case(const struct fixture *f, const char *case_dir,
 	json_t *rec = NULL;
 	enum outcome o;
 
-	if (replay_record_wanted(f, flags))
+	if (opts->base && replay_record_wanted(f, flags))
+		util_note("%s: not recorded: it starts from its base's saved state", f->name);
+	else if (replay_record_wanted(f, flags))
 		return record_case(f, case_dir, opts, record);
 	o = case_run(f, case_dir, opts, &rec);
 	if (o != OUTCOME_PASS && (flags & REPLAY_RECORD_FAILURES) && !stop_requested(opts->stop_fd))

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base_group.h"
 #include "kiln/backend/backend_select.h"
 #include "kiln/backend/qemu/accel.h"
 #include "kiln/engine/case_run.h"
@@ -85,6 +86,7 @@ struct runner {
 	bool tty, interrupted;
 	bool reports_failed; /* some report could not be written: exit 9 */
 	int64_t started;
+	struct base_groups bases; /* booted before the cases (base_group.c) */
 };
 
 static void runner_install_signals(void)
@@ -256,12 +258,8 @@ static void runner_print_line(struct runner *r, const json_t *rec)
 	free(diags);
 }
 
-/* The worker: run one case and leave. Never returns. */
-static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
+void runner_worker_enter(pid_t parent)
 {
-	struct case_opts co = {0};
-	const struct fixture *f = r->fixtures.items[j->fixture];
-
 	/* If the runner dies (even by SIGKILL), the worker is told to stop,
 	 * and its QEMU dies with it through its own PDEATHSIG. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
@@ -272,11 +270,21 @@ static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
 	signal(SIGCHLD, SIG_DFL);
 	if (sigwake_install((const int[]){SIGINT, SIGTERM}, 2) < 0)
 		_exit(outcome_exit_code(OUTCOME_HARNESS_ERROR));
+}
+
+/* The worker: run one case and leave. Never returns. */
+static void runner_worker(struct runner *r, const struct job *j, pid_t parent)
+{
+	struct case_opts co = {0};
+	const struct fixture *f = r->fixtures.items[j->fixture];
+
+	runner_worker_enter(parent);
 	co.ops = r->backend.ops;
 	co.connect_uri = r->backend.conns[j->conn].uri;
 	co.accel = strcmp(f->machine.accel, "auto") ? f->machine.accel : r->accel_for_auto;
 	co.stop_fd = sigwake_fd();
 	co.attempt = j->attempt;
+	co.base = base_groups_find(&r->bases, f);
 	_exit(outcome_exit_code(replay_run_case(f, j->case_dir, &co, r->o.record, NULL)));
 }
 
@@ -624,6 +632,10 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 		r.queue[i] = (struct job){.fixture = i / (size_t)r.o.repeat,
 					  .attempt = (int)(i % (size_t)r.o.repeat) + 1};
 	runner_resolve_accel(&r);
+	struct base_boot_opts bo = {r.run_dir, r.backend.ops, r.backend.conns[0].uri,
+				    r.accel_for_auto, runner_wants_output(&r)};
+	if (base_groups_boot(&r.bases, &r.fixtures, &bo) < 0)
+		r.interrupted = true;
 	runner_loop(&r);
 	code = runner_finish(&r, argv_json);
 	for (size_t i = 0; i < r.n_queue; i++)
@@ -632,6 +644,7 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 	free(r.running);
 	free(r.retry);
 	backend_choice_free(&r.backend);
+	base_groups_free(&r.bases);
 	json_decref(r.records);
 	json_decref(argv_json);
 	discover_free(&r.fixtures);

@@ -2,13 +2,13 @@
 # rugo_suite.sh: the Rugo fixture suite under kiln, as `make run` boots it.
 #
 # Every fixture area except the harness self-tests (fixtures/selftest, meant
-# to fail in specific ways) must pass.
+# to fail in specific ways) and the Linux group (linux_group.sh) must pass.
 set -u
 KILN=${KILN:-build/kiln}
 reports=$(mktemp -d)
 trap 'rm -rf "$reports"' EXIT
 dirs=$(for d in fixtures/*/; do
-	case $d in fixtures/selftest/) ;; *) printf '%s ' "${d%/}" ;; esac
+	case $d in fixtures/selftest/ | fixtures/linux/) ;; *) printf '%s ' "${d%/}" ;; esac
 done)
 # shellcheck disable=SC2086 # one word per directory
 "$KILN" run --reports "$reports" -j "${JOBS:-2}" $dirs

@@ -306,6 +306,24 @@ static void fake_run_state(struct fake_vm *v, const char *command)
 	}
 }
 
+/* `migrate` to "exec:cat > 'FILE'" (how the engine saves a base): write
+ * FILE as QEMU's cat would, so the engine finds a state to rename. */
+static void fake_migrate_out(json_t *args)
+{
+	const char *uri = json_string_value(json_object_get(args, "uri"));
+	const char *prefix = "exec:cat > '";
+
+	if (!uri || strncmp(uri, prefix, strlen(prefix)) != 0)
+		return;
+	char *path = util_strdup(uri + strlen(prefix));
+	char *quote = strrchr(path, '\'');
+	if (quote) {
+		*quote = '\0';
+		util_write_file_atomic(path, "fake state\n", 11);
+	}
+	free(path);
+}
+
 /* The built-in replies: a running TCG guest with registers to show. */
 static json_t *fake_reply_default(const struct fake_vm *v, const char *command,
 				  struct qmp_error *err)
@@ -319,6 +337,10 @@ static json_t *fake_reply_default(const struct fake_vm *v, const char *command,
 	if (!strcmp(command, "query-status"))
 		return json_pack("{s:b, s:s}", "running", running, "status",
 				 running ? "running" : "paused");
+	if (!strcmp(command, "migrate") || !strcmp(command, "migrate-incoming"))
+		return json_object();
+	if (!strcmp(command, "query-migrate"))
+		return json_pack("{s:s}", "status", "completed");
 	if (!strcmp(command, "human-monitor-command"))
 		return json_string("RAX=0000000000000000 RBX=0000000000000000\r\n");
 	err->status = QMP_ERR_REPLY;
@@ -334,7 +356,6 @@ static int fake_execute(struct vm *vm, const char *command, json_t *args, int64_
 	const struct fake_reply *r = fake_reply_find(v->script, command);
 	json_t *value;
 
-	(void)args;
 	(void)deadline_ms;
 	fake_trace(command);
 	*err = (struct qmp_error){.status = QMP_OK};
@@ -346,6 +367,10 @@ static int fake_execute(struct vm *vm, const char *command, json_t *args, int64_
 		return err->status;
 	}
 	fake_run_state(v, command);
+	if (r && r->delay_ms > 0)
+		poll(NULL, 0, r->delay_ms);
+	if (!strcmp(command, "migrate") && !r)
+		fake_migrate_out(args);
 	if (r && r->status != QMP_OK) {
 		err->status = r->status;
 		snprintf(err->desc, sizeof(err->desc), "fake: scripted %s",

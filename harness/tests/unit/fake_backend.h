@@ -75,14 +75,17 @@ struct fake_beat {
 	}
 
 /* A scripted QMP reply, looked up by command before the built-in ones
- * (query-kvm, cont, stop, query-status, human-monitor-command; any other
- * command fails with CommandNotFound). `cont` and `stop` still start and
- * pause the guest when their reply is scripted. */
+ * (query-kvm, cont, stop, query-status, human-monitor-command; migrate,
+ * migrate-incoming, and query-migrate saying "completed"; any other command
+ * fails with CommandNotFound). `cont` and `stop` still start and pause the
+ * guest when their reply is scripted; an unscripted `migrate` to
+ * "exec:cat > 'FILE'" writes FILE, as QEMU's cat would. */
 struct fake_reply {
 	const char *command;
 	const char *ret;	 /* JSON text of "return"; NULL: {} */
 	const char *error_class; /* an error reply of this class instead */
 	enum qmp_status status;	 /* not QMP_OK: fails so (timeout, closed) */
+	int delay_ms;		 /* the reply takes this long (a slow restore) */
 };
 
 struct fake_script {

@@ -29,6 +29,9 @@ struct vm_spec {
 	char **extra_args;    /* more QEMU arguments (NULL-terminated) or NULL */
 	double start_timeout_s;
 	const char *connect_uri; /* libvirt: the host to run on; NULL: default */
+	/* Start waiting for a saved state (QEMU's -incoming defer) instead of
+	 * booting: the engine then restores it over QMP (migrate-incoming). */
+	bool incoming;
 };
 
 enum vm_start_error {

@@ -16,6 +16,17 @@
 #include "kiln/fixture/fixture.h"
 #include "kiln/lib/outcome.h"
 
+/* What the runner knows of a case's base (docs/fixtures.md "base"): the
+ * base was booted once for the run, before its cases. All borrowed. */
+struct case_base {
+	const char *name;	 /* the base's name, e.g. "linux/shell.base" */
+	const char *dir;	 /* its report directory, relative to the run's */
+	const char *state;	 /* the saved state; NULL when the base failed */
+	enum outcome outcome;	 /* the base's verdict */
+	const char *reason;	 /* and its reason */
+	const char *last_marker; /* the base's last marker, or NULL */
+};
+
 struct case_opts {
 	const struct vm_ops *ops;
 	const char *accel;	 /* resolved for this run: "tcg" or "kvm" */
@@ -24,6 +35,12 @@ struct case_opts {
 	const char *run_root;	 /* parent of private run dirs; NULL: $TMPDIR or /tmp */
 	int attempt;		 /* 1-based, for --repeat */
 	const char *connect_uri; /* libvirt: the host to run on; NULL: default */
+	/* A case of a base group: restore the base's state instead of booting,
+	 * or, when the base failed, end at once with its class. NULL: boot. */
+	const struct case_base *base;
+	/* Booting a base: once every step has passed, save the guest's state
+	 * here and pass (the base's exit is "running"). NULL otherwise. */
+	const char *save_state;
 };
 
 /* Run f with its reports in case_dir (which exists). Returns the verdict.

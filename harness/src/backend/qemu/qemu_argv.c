@@ -126,6 +126,8 @@ char **qemu_argv_build(const struct vm_spec *spec, const char *qmp_sock, const c
 		argv_add(&a, machine[i]);
 	free(machine);
 	argv_add(&a, util_strdup("-S"));
+	if (spec->incoming) /* the same machine, its state loaded over QMP */
+		argv_pair(&a, "-incoming", util_strdup("defer"));
 	argv_pair(&a, "-chardev", util_strdup_printf("socket,id=kiln-qmp,path=%s", qmp_sock));
 	argv_pair(&a, "-mon", util_strdup("chardev=kiln-qmp,mode=control"));
 	argv_pair(&a, "-chardev", util_strdup_printf("socket,id=kiln-con,path=%s", console_sock));
