@@ -129,6 +129,15 @@ static int case_call_parse(struct case_call *c, const char *who, const char *opt
 static kiln_result *case_call_run(const struct case_call *c, const struct fixture *f,
 				  const char *who)
 {
+	if (f->base) {
+		/* Its start is a base's saved state, which only a run of
+		 * `kiln run` boots and saves: refused, not booted from scratch
+		 * as if it had no base. */
+		libkiln_error_set("%s: %s starts from the base %s, and base groups run only under "
+				  "`kiln run`",
+				  who, f->name, f->base_path);
+		return NULL;
+	}
 	char *case_dir = c->case_dir ? util_strdup(c->case_dir) : case_tmpdir("kiln-case");
 	struct case_opts co = {.ops = &backend_qemu_ops,
 			       .stop_fd = c->stop_fd,

@@ -117,8 +117,11 @@ EOF
 [ "$n_diag" -ge 200 ] || bad "only $n_diag diag runs"
 
 # ---- 2. every fixture of the suite and the self-tests -------------------------
+# fixtures/linux is left out: its cases start from a base that `kiln run`
+# boots once per run (base groups, docs/fixtures.md), which the library does
+# not do (docs/libkiln.md); linux_group.sh tests them.
 fixtures=$(for d in fixtures/*/; do
-	case $d in fixtures/selftest/) ;; *) ls "$d"*.json ;; esac
+	case $d in fixtures/selftest/ | fixtures/linux/) ;; *) ls "$d"*.json ;; esac
 done; ls fixtures/selftest/*.json)
 # shellcheck disable=SC2086 # one word per fixture
 "$KILN" run --quiet --reports "$tmp/cli" -j 1 $fixtures >"$tmp/cli.out" 2>&1

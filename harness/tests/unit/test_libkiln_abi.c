@@ -284,6 +284,15 @@ START_TEST(a_missing_fixture_file_is_an_error)
 }
 END_TEST
 
+/* A case of a base group starts from a state only `kiln run` saves: the
+ * library refuses it rather than boot it as if it had no base. */
+START_TEST(a_case_with_a_base_is_refused)
+{
+	ck_assert_ptr_null(kiln_case_run_file("fixtures/linux/uname.json", NULL));
+	assert_error_contains("base groups run only under `kiln run`");
+}
+END_TEST
+
 START_TEST(bad_options_are_errors)
 {
 	static const char *const bad[][2] = {
@@ -605,6 +614,7 @@ static Suite *libkiln_abi_suite(void)
 	tcase_add_test(errors, invalid_fixture_json_names_line_and_column);
 	tcase_add_test(errors, an_unknown_fixture_key_is_an_error);
 	tcase_add_test(errors, a_missing_fixture_file_is_an_error);
+	tcase_add_test(errors, a_case_with_a_base_is_refused);
 	tcase_add_test(errors, bad_options_are_errors);
 	tcase_add_test(diag, diag_gives_findings_text_and_status);
 	tcase_add_test(diag, diag_exit_facts_and_strict);
