@@ -133,5 +133,13 @@ def test_a_stop_fd_interrupts_the_case(tmp_path):
     assert (record["outcome"], record["reason"]) == ("harness_error", "interrupted")
 
 
-def test_the_library_is_the_trees():
-    assert os.path.samefile(kiln.library_path(), "build/libkiln.so")
+def test_the_library_is_found_in_order(monkeypatch, tmp_path):
+    # $KILN_LIBKILN first (libkiln_python.sh names $BUILD's library, which
+    # is build/minimal/'s under make test-minimal), then the tree's
+    # build/libkiln.so, then the loader's libkiln.so.1.
+    monkeypatch.setenv("KILN_LIBKILN", str(tmp_path / "libkiln.so"))
+    assert kiln.library_path() == str(tmp_path / "libkiln.so")
+    monkeypatch.delenv("KILN_LIBKILN")
+    tree = os.path.join(os.path.dirname(os.path.abspath(kiln.__file__)), "..", "..")
+    built = os.path.normpath(os.path.join(tree, "build", "libkiln.so"))
+    assert kiln.library_path() == (built if os.path.exists(built) else "libkiln.so.1")
