@@ -495,23 +495,13 @@ static void case_fini(struct case_ctx *c)
 
 const char *case_socket_root(const char *run_root)
 {
-	const char *tmpdir = getenv("TMPDIR");
-
-	if (run_root)
-		return run_root;
-	return tmpdir && *tmpdir ? tmpdir : "/tmp";
+	return run_root ? run_root : util_tmpdir();
 }
 
-static char *case_make_run_dir(const struct case_opts *opts)
+char *case_socket_dir_make(const char *run_root)
 {
-	char *tmpl = util_strdup_printf("%s/kiln-XXXXXX", case_socket_root(opts->run_root));
-
 	/* mkdtemp makes it 0700: the sockets in it are ours alone. */
-	if (!mkdtemp(tmpl)) {
-		free(tmpl);
-		return NULL;
-	}
-	return tmpl;
+	return util_mkdtemp(case_socket_root(run_root), "kiln");
 }
 
 /* A guest can end so fast that QEMU closes its monitor before it answers
@@ -650,7 +640,7 @@ enum outcome case_run(const struct fixture *f, const char *case_dir, const struc
 	if (!c.qmp_log || case_console_open_log(&c) < 0) {
 		case_verdict(&c, OUTCOME_HARNESS_ERROR, "cannot write in %s: %s", case_dir,
 			     strerror(errno));
-	} else if (!(run_dir = case_make_run_dir(opts))) {
+	} else if (!(run_dir = case_socket_dir_make(opts->run_root))) {
 		case_verdict(&c, OUTCOME_HARNESS_ERROR, "cannot make a socket directory in %s: %s",
 			     case_socket_root(opts->run_root), strerror(errno));
 	} else if (opts->base && !opts->base->state) {

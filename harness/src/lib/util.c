@@ -248,6 +248,26 @@ int util_fd_nonblock_cloexec(int fd)
 	return 0;
 }
 
+const char *util_tmpdir(void)
+{
+	const char *tmpdir = getenv("TMPDIR");
+
+	return tmpdir && *tmpdir ? tmpdir : "/tmp";
+}
+
+char *util_mkdtemp(const char *root, const char *stem)
+{
+	char *dir = util_strdup_printf("%s/%s-XXXXXX", root ? root : util_tmpdir(), stem);
+	int saved;
+
+	if (mkdtemp(dir))
+		return dir;
+	saved = errno;
+	free(dir);
+	errno = saved;
+	return NULL;
+}
+
 char *util_dirname(const char *path)
 {
 	const char *slash = strrchr(path, '/');

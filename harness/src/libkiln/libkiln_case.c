@@ -37,20 +37,9 @@ struct case_call {
 static pthread_once_t accel_once = PTHREAD_ONCE_INIT;
 static const char *accel_for_auto;
 
-static char *case_tmpdir(const char *stem)
-{
-	const char *root = getenv("TMPDIR");
-	char *dir = util_strdup_printf("%s/%s-XXXXXX", root && *root ? root : "/tmp", stem);
-
-	if (mkdtemp(dir))
-		return dir;
-	free(dir);
-	return NULL;
-}
-
 static void accel_probe_once(void)
 {
-	char why[256], *dir = case_tmpdir("kiln-accel");
+	char why[256], *dir = util_mkdtemp(NULL, "kiln-accel");
 
 	accel_for_auto = "tcg";
 	if (!dir)
@@ -138,7 +127,7 @@ static kiln_result *case_call_run(const struct case_call *c, const struct fixtur
 				  who, f->name, f->base_path);
 		return NULL;
 	}
-	char *case_dir = c->case_dir ? util_strdup(c->case_dir) : case_tmpdir("kiln-case");
+	char *case_dir = c->case_dir ? util_strdup(c->case_dir) : util_mkdtemp(NULL, "kiln-case");
 	struct case_opts co = {.ops = &backend_qemu_ops,
 			       .stop_fd = c->stop_fd,
 			       .run_root = c->run_root,

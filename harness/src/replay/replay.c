@@ -363,13 +363,10 @@ static int replay_run(struct replay *r)
 
 	r->out_dir = r->o.out_dir ? util_strdup(r->o.out_dir)
 				  : util_strdup_printf("%s/replay", r->case_dir);
-	const char *root = getenv("TMPDIR");
-	r->run_dir = util_strdup_printf("%s/kiln-replay-XXXXXX", root && *root ? root : "/tmp");
-	if (util_mkdir_p(r->out_dir, 0755) < 0 || !mkdtemp(r->run_dir)) {
+	if (util_mkdir_p(r->out_dir, 0755) < 0 ||
+	    !(r->run_dir = util_mkdtemp(NULL, "kiln-replay"))) {
 		util_err("replay: cannot make %s or a private directory: %s", r->out_dir,
 			 strerror(errno));
-		free(r->run_dir);
-		r->run_dir = NULL;
 		return ret;
 	}
 	if (replay_prepare_args(r, &reverse) < 0 || replay_write_gdbinit(r, reverse, &gdbinit) < 0)

@@ -157,14 +157,10 @@ int base_groups_boot(struct base_groups *g, const struct fixture_list *fixtures,
 		if (!f->base || base_groups_lookup(g, f->base_path))
 			continue;
 		if (!g->state_dir) {
-			const char *tmp = getenv("TMPDIR");
-			g->state_dir = util_strdup_printf("%s/kiln-base-XXXXXX",
-							  tmp && *tmp ? tmp : "/tmp");
-			if (!mkdtemp(g->state_dir)) {
+			g->state_dir = util_mkdtemp(NULL, "kiln-base");
+			if (!g->state_dir) {
 				util_err("cannot make a directory for saved states: %s",
 					 strerror(errno));
-				free(g->state_dir);
-				g->state_dir = NULL;
 				return -1;
 			}
 		}

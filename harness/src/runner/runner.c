@@ -187,14 +187,13 @@ static int runner_check_env(void)
  * done, say it once, before any case, with what to change. */
 static int runner_check_socket_root(void)
 {
-	const char *root = case_socket_root(NULL);
-	char *probe = util_strdup_printf("%s/kiln-XXXXXX", root);
-	int rc = mkdtemp(probe) ? rmdir(probe) : -1;
+	char *probe = case_socket_dir_make(NULL);
+	int rc = probe ? rmdir(probe) : -1;
 
 	if (rc < 0)
 		util_err("cannot make a directory in %s (TMPDIR): %s; set TMPDIR to a writable "
 			 "directory",
-			 root, strerror(errno));
+			 case_socket_root(NULL), strerror(errno));
 	free(probe);
 	return rc;
 }

@@ -55,6 +55,9 @@ enum outcome case_run(const struct fixture *f, const char *case_dir, const struc
  * runner checks it once before the first case, so that an unusable TMPDIR
  * is one clear error, not one harness_error per case. */
 const char *case_socket_root(const char *run_root);
+/* Make a case's socket directory there (0700). A new path, or NULL with
+ * errno set. */
+char *case_socket_dir_make(const char *run_root);
 
 /* How much of the console goes to each case's console.log: the
  * environment's KILN_CONSOLE_LOG_CAP (bytes, 4096 to 2147483647), else

@@ -64,6 +64,15 @@ int util_write_all(int fd, const void *buf, size_t len);
 /* Set O_NONBLOCK and FD_CLOEXEC on fd. 0 or -1. */
 int util_fd_nonblock_cloexec(int fd);
 
+/* Where scratch files go: $TMPDIR when set and not empty, else "/tmp".
+ * Borrowed (the environment's, or static). */
+const char *util_tmpdir(void);
+
+/* Make a new private (0700, mkdtemp) directory "<root>/<stem>-XXXXXX";
+ * root NULL means util_tmpdir(). Its path as a new string, or NULL with
+ * errno set. */
+char *util_mkdtemp(const char *root, const char *stem);
+
 /* Directory part and last part of path, as new strings. */
 char *util_dirname(const char *path);
 const char *util_basename(const char *path);
