@@ -84,10 +84,9 @@ lv_daemon() {
 	[ -z "$port" ] || lv_tcp_uri=$(ci/libvirtd.sh tcp-uri "$lv_name")
 }
 
+. harness/tests/e2e/lib/suite_dirs.sh
 lv_suite_dirs() {
-	for d in fixtures/*/; do
-		case $d in fixtures/selftest/ | fixtures/linux/) ;; *) printf '%s ' "${d%/}" ;; esac
-	done
+	rugo_suite_dirs
 }
 
 lv_json() {

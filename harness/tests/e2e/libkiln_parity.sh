@@ -120,9 +120,8 @@ EOF
 # fixtures/linux is left out: its cases start from a base that `kiln run`
 # boots once per run (base groups, docs/fixtures.md), which the library does
 # not do (docs/libkiln.md); linux_group.sh tests them.
-fixtures=$(for d in fixtures/*/; do
-	case $d in fixtures/selftest/ | fixtures/linux/) ;; *) ls "$d"*.json ;; esac
-done; ls fixtures/selftest/*.json)
+. harness/tests/e2e/lib/suite_dirs.sh
+fixtures=$(for d in $(rugo_suite_dirs); do ls "$d"/*.json; done; ls fixtures/selftest/*.json)
 # shellcheck disable=SC2086 # one word per fixture
 "$KILN" run --quiet --reports "$tmp/cli" -j 1 $fixtures >"$tmp/cli.out" 2>&1
 mkdir -p "$tmp/lib"

@@ -59,9 +59,8 @@ json.dump(f, open(dst, "w"), indent=2)
 EOF
 # The Rugo suite (not fixtures/linux, whose cases share a base), sched/ticks
 # last.
-others=$(for d in fixtures/*/; do
-	case $d in fixtures/selftest/ | fixtures/linux/ | fixtures/sched/) ;; *) printf '%s ' "${d%/}" ;; esac
-done; ls fixtures/sched/*.json | grep -v '/ticks.json$' | tr '\n' ' ')
+. harness/tests/e2e/lib/suite_dirs.sh
+others="$(rugo_suite_dirs fixtures/sched) $(ls fixtures/sched/*.json | grep -v '/ticks.json$' | tr '\n' ' ')"
 # shellcheck disable=SC2086 # one word per path
 "$KILN" run --reports "$tmp/base" --repeat 5 -j 1 $others fixtures/sched/ticks.json \
 	>"$tmp/base.out" 2>&1 &

@@ -15,11 +15,8 @@ set -u
 KILN=${KILN:-build/kiln}
 . harness/tests/e2e/lib/selftest_lib.sh
 selftest_setup report_shard_merge
-# The Rugo suite, as `make suite` runs it: not fixtures/linux, whose guest
-# linux_group.sh builds and tests.
-dirs=$(for d in fixtures/*/; do
-	case $d in fixtures/selftest/ | fixtures/linux/) ;; *) printf '%s ' "${d%/}" ;; esac
-done)
+. harness/tests/e2e/lib/suite_dirs.sh
+dirs=$(rugo_suite_dirs)
 failed=0
 fail() {
 	echo "report_shard_merge: FAIL $*"

@@ -7,9 +7,8 @@ set -u
 KILN=${KILN:-build/kiln}
 reports=$(mktemp -d)
 trap 'rm -rf "$reports"' EXIT
-dirs=$(for d in fixtures/*/; do
-	case $d in fixtures/selftest/ | fixtures/linux/) ;; *) printf '%s ' "${d%/}" ;; esac
-done)
+. harness/tests/e2e/lib/suite_dirs.sh
+dirs=$(rugo_suite_dirs)
 # shellcheck disable=SC2086 # one word per directory
 "$KILN" run --reports "$reports" -j "${JOBS:-2}" $dirs
 rc=$?
