@@ -152,6 +152,7 @@ int proc_spawn(const char *name, uint64 arg);
 int proc_spawn_file(const char *path, const char *args, uint64 len, int parent);
 int proc_add_thread(struct proc *p, uint64 entry, uint64 stack_top, uint64 arg);
 void proc_thread_exit(int64 code) __attribute__((noreturn));
+extern bool proc_exit_preempt;
 void proc_kill(struct proc *p);
 bool proc_killed(void);
 void proc_user_fault(struct trapframe *tf);

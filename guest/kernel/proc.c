@@ -179,10 +179,10 @@ static void proc_orphan_children(struct proc *p)
 }
 
 // Free p's address space and objects and wake proc_wait. The calling
-// thread detaches first, so no switch can load the freed tables.
+// thread has detached (proc_thread_exit), so no switch loads the freed
+// tables for it.
 static void proc_teardown(struct proc *p)
 {
-	cpu.thread->proc = NULL;
 	vm_switch(kernel_pml4);
 	uvm_destroy(p->pml4);
 	p->pml4 = NULL;
@@ -205,11 +205,23 @@ void proc_thread_exit(int64 code)
 	if (cpu.thread->tid == p->main_tid && !p->killed)
 		p->exit_code = (int)(code & 0xff);
 	bool last = --p->nthreads == 0;
+	// Detach while the lock keeps interrupts off. Once it is dropped the
+	// timer may preempt this thread before thread_exit; if another thread
+	// of p is the last out meanwhile, p's tables are freed, and the
+	// scheduler must not load them (p->pml4 is then NULL: CR3 = 0, a
+	// triple fault) when it runs this thread again.
+	cpu.thread->proc = NULL;
 	release(&proc_lock);
+	if (proc_exit_preempt && !last)
+		yield();
 	if (last)
 		proc_teardown(p);
 	thread_exit();
 }
+
+// Test hook (scenario thread_exit_race): every exiting thread but the last
+// yields in the window above, where otherwise only a timer tick preempts it.
+bool proc_exit_preempt;
 
 // Mark p killed: its threads leave at their next return towards ring 3,
 // and sleeping ones are woken to notice.

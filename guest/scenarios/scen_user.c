@@ -38,6 +38,23 @@ void scen_syscall(void)
 	run_program("syscall", 0);
 }
 
+// thread_exit_race: a thread preempted on its way out after another
+// thread of its process tore the process down must still end cleanly
+// (`THREADEXIT: ok`, then `USER: no pages leaked`). The hook makes the
+// preemption that a timer tick makes only now and then.
+void scen_thread_exit_race(void)
+{
+	uint64 free_before, free_after, total;
+	kalloc_stats(&free_before, &total);
+	proc_exit_preempt = true;
+	run_program("threadexit", 0);
+	proc_exit_preempt = false;
+	kalloc_stats(&free_after, &total);
+	if (free_after != free_before)
+		panic(PANIC_SCENARIO, "thread_exit_race: %lu pages leaked", free_before - free_after);
+	kprintf("USER: no pages leaked\n");
+}
+
 #define FAULT_KINDS 4 // see guest/user/apps/fault.c
 
 // user_fault: four programs fault in four ways and are killed, each with

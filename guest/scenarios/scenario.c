@@ -36,6 +36,7 @@ static const struct scenario scenarios[] = {
 	{"lock", scen_lock},
 	{"user_hello", scen_user_hello},
 	{"syscall", scen_syscall},
+	{"thread_exit_race", scen_thread_exit_race},
 	{"user_fault", scen_user_fault},
 	{"ping_pong", scen_ping_pong},
 	{"shm", scen_shm},

@@ -20,6 +20,7 @@ void scen_lock(void);
 // scen_user.c
 void scen_user_hello(void);
 void scen_syscall(void);
+void scen_thread_exit_race(void);
 void scen_user_fault(void);
 void scen_ping_pong(void);
 void scen_shm(void);
