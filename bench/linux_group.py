@@ -34,6 +34,12 @@ def write_scratch(group, out):
         base = json.load(open(base_path))
         for k in ("kernel", "initrd"):
             base["guest"][k] = os.path.abspath(os.path.join(group, base["guest"][k]))
+        # A case booted from scratch writes its disk as the base would:
+        # into a throw-away overlay (snapshot=on), never into the image.
+        for d in base["guest"].get("disks", []):
+            d["file"] = os.path.abspath(os.path.join(group, d["file"]))
+            if not d.get("readonly"):
+                d["snapshot"] = True
         case["guest"], case["machine"] = base["guest"], base["machine"]
         case["steps"] = base["steps"] + case["steps"]
         case["fail_patterns"] = base.get("fail_patterns", []) + case.get("fail_patterns", [])

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "case_ctx.h"
+#include "disk_overlay.h"
 #include "snapshot.h"
 #include "kiln/engine/replay_recipe.h"
 #include "kiln/lib/text.h"
@@ -564,9 +565,26 @@ static bool case_start(struct case_ctx *c, const char *run_dir)
 	};
 	char reason[1024];
 	struct qmp_error err;
+	struct fixture with_overlays;
+	struct disk *overlays = NULL;
+	const char *state = c->opts->base ? c->opts->base->state : c->opts->save_state;
 
 	c->t0 = spec.t0_ms = util_now_ms();
+	if (state && disk_overlay_needed(c->f)) {
+		if (disk_overlay_make(c->f, state, c->opts->base != NULL, run_dir, &overlays,
+				      reason, sizeof(reason)) < 0) {
+			case_verdict(c, OUTCOME_HARNESS_ERROR, "a writable disk's overlay: %s",
+				     reason);
+			return false;
+		}
+		/* Only QEMU's command line sees the overlays; the records (the
+		 * replay recipe) name the fixture's own disks. */
+		with_overlays = *c->f;
+		with_overlays.guest.disks = overlays;
+		spec.fixture = &with_overlays;
+	}
 	enum vm_start_error rc = c->opts->ops->start(&spec, &c->vm, reason, sizeof(reason));
+	disk_overlay_free(overlays, c->f->guest.n_disks);
 	if (rc == VM_START_QEMU_FAILED) {
 		case_verdict(c, OUTCOME_QEMU_START_FAILED, "%s", reason);
 		return false;

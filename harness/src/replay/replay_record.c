@@ -4,21 +4,15 @@
 #include "kiln/replay/replay_record.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/pidfd.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kiln/backend/qemu/qemu_argv.h"
-#include "kiln/lib/spawn.h"
+#include "kiln/backend/qemu/qemu_img.h"
 #include "kiln/lib/util.h"
 #include "kiln/report/case_record.h"
-
-#define QEMU_IMG_TIMEOUT_MS 10000
 
 char **replay_record_args(enum replay_rr_mode mode, const char *log_path,
 			  const char *snapshots_path)
@@ -115,67 +109,9 @@ int replay_record_check_run(const struct fixture_list *l, unsigned flags)
 	return ret;
 }
 
-/* Wait for pid at most ms; kill it when the time is up. Its status, or -1. */
-static int record_wait_bounded(pid_t pid, int ms)
-{
-	int pidfd = pidfd_open(pid, 0), st = -1;
-	struct pollfd p = {pidfd, POLLIN, 0};
-
-	if (pidfd >= 0 && poll(&p, 1, ms) == 0)
-		kill(pid, SIGKILL);
-	if (waitpid(pid, &st, 0) != pid)
-		st = -1;
-	if (pidfd >= 0)
-		close(pidfd);
-	return st;
-}
-
 int replay_record_make_snapshots(const char *path, char *why, size_t why_len)
 {
-	const char *img = getenv("KILN_QEMU_IMG");
-	char *err_path = util_strdup_printf("%s.stderr", path);
-	char *argv[] = {(char *)(img && *img ? img : "qemu-img"),
-			"create",
-			"-q",
-			"-f",
-			"qcow2",
-			(char *)path,
-			"1M",
-			NULL};
-	int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int st, ret = -1;
-	pid_t pid = -1;
-
-	if (err < 0) {
-		snprintf(why, why_len, "%s: %s", err_path, strerror(errno));
-		goto cleanup;
-	}
-	pid = spawn_child(argv, &(struct spawn_opts){.in_fd = SPAWN_NULL,
-						     .out_fd = err,
-						     .hint = "Debian: apt-get install qemu-utils"});
-	close(err);
-	if (pid < 0) {
-		snprintf(why, why_len, "fork: %s", strerror(errno));
-		goto cleanup;
-	}
-	st = record_wait_bounded(pid, QEMU_IMG_TIMEOUT_MS);
-	if (st == 0) {
-		ret = 0;
-		goto cleanup;
-	}
-	char *text = util_read_file(err_path, NULL);
-	char *nl = text ? strchr(text, '\n') : NULL;
-	if (nl)
-		*nl = '\0';
-	snprintf(why, why_len, "%s create failed (%s %d)%s%s", argv[0],
-		 WIFSIGNALED(st) ? "signal" : "status",
-		 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st), text && *text ? ": " : "",
-		 text ? text : "");
-	free(text);
-cleanup:
-	unlink(err_path);
-	free(err_path);
-	return ret;
+	return qemu_img_create(path, NULL, NULL, "1M", why, why_len);
 }
 
 /* opts' extra arguments followed by more (both borrowed): a new vector of

@@ -3,11 +3,15 @@
 # Debian's own kernel with a busybox initramfs (fixtures/linux, built by
 # fixtures/linux/initramfs/build.sh). It checks that:
 #   1. `kiln run -j 2 fixtures/linux` boots the base once, and every one of
-#      the 12 cases passes from its saved state, with its own console.log
+#      the 14 cases passes from its saved state, with its own console.log
 #      (the case's commands, not the boot), qmp.log (migrate-incoming, then
 #      cont) and case.json (base.role "restored");
 #   2. a case cannot change what the next starts from: state_1_write leaves a
-#      file, state_2_clean (after it, at -j 1) does not see it;
+#      file, state_2_clean (after it, at -j 1) does not see it; the base's
+#      writable disk: state_3_disk_write sees what the base wrote to it and
+#      writes past the page cache, state_4_disk_clean (after it) sees the
+#      base's disk again, and the image itself (build/linux/disk.img) is
+#      never written (each run writes only overlays);
 #   3. a base that never gets ready is booted once and reported once, and
 #      each of its cases fails with the base's class and reason without
 #      booting anything;
@@ -78,8 +82,8 @@ else
 	fail "no single base line"
 	sed 's/^/    | /' "$out"
 fi
-report_check "$tmp/r" 'len(cases) == 12 and all(c["outcome"] == "pass" for c in cases)' &&
-	ok "12 cases passed from one base"
+report_check "$tmp/r" 'len(cases) == 14 and all(c["outcome"] == "pass" for c in cases)' &&
+	ok "14 cases passed from one base"
 report_check "$tmp/r" 'all(c["case"]["base"]["role"] == "restored" and c["case"]["base"]["name"] == "linux/shell.base" and c["case"]["base"]["restore_ms"] > 0 for c in cases)' &&
 	ok "each case.json says it was restored from linux/shell.base"
 report_check "$tmp/r" 'all("KILN-LINUX: ready" not in c["console"] and c["console"] for c in cases) and "KILN-LINUX: ready" in base_file("console.log")' &&
@@ -90,10 +94,14 @@ report_check "$tmp/r" 'json.loads(base_file("case.json"))["base"]["state_bytes"]
 	ok "the base's case.json has the saved state's size"
 
 # 2. Isolation, in order.
+disk_sum=$(sha256sum <build/linux/disk.img)
 "$KILN" run -j 1 --filter 'linux/state_*' --reports "$tmp/r2" fixtures/linux >"$out" 2>&1 ||
 	fail "the state_* pair at -j 1 did not pass: $(tr '\n' ' ' <"$out")"
-report_check "$tmp/r2" '[c["name"] for c in cases] == ["linux/state_1_write", "linux/state_2_clean"] and all(c["outcome"] == "pass" for c in cases)' &&
-	ok "a file one case wrote is not there for the next"
+report_check "$tmp/r2" '[c["name"] for c in cases] == ["linux/state_1_write", "linux/state_2_clean", "linux/state_3_disk_write", "linux/state_4_disk_clean"] and all(c["outcome"] == "pass" for c in cases)' &&
+	ok "a file one case wrote is not there for the next, nor a disk sector; the base's disk write is there for each"
+[ "$(sha256sum <build/linux/disk.img)" = "$disk_sum" ] &&
+	ok "the base's disk image is as build.sh made it (the writes went to overlays)" ||
+	fail "build/linux/disk.img changed in a run"
 
 # 3. A base that never gets ready (a tiny guest that prints once and halts).
 mkdir -p "$tmp/never"
