@@ -1,15 +1,24 @@
 /* case_line.c: one-line verdicts. See kiln/case_line.h. */
 #include "kiln/report/case_line.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "kiln/lib/text.h"
 #include "kiln/lib/util.h"
 
 char *case_class_text(enum outcome o, const char *last_marker)
 {
-	if (o == OUTCOME_TIMEOUT)
-		return util_strdup_printf("timeout_after:%s", last_marker ? last_marker : "none");
-	return util_strdup(outcome_name(o));
+	if (o != OUTCOME_TIMEOUT)
+		return util_strdup(outcome_name(o));
+	if (!last_marker)
+		return util_strdup("timeout_after:none");
+	/* A marker pattern may hold a newline ("\r\n0\r\n"): written as
+	 * such, it would split the case's one line in three. */
+	char *m = text_escape_controls(last_marker, strlen(last_marker));
+	char *cls = util_strdup_printf("timeout_after:%s", m);
+	free(m);
+	return cls;
 }
 
 char *case_line_from_record(const json_t *rec)

@@ -355,6 +355,21 @@ START_TEST(step_deadline_gives_timeout_after_the_last_marker)
 }
 END_TEST
 
+START_TEST(timeout_class_escapes_a_marker_with_newlines)
+{
+	static const struct fake_beat beats[] = {BEAT_PRINT(10, "wc says\r\n0\r\n"), {0}};
+	json_t *rec = play(FIXTURE("'timeout_s': 4,",
+				   "{'expect': '\\r\\n0\\r\\n'}, "
+				   "{'expect': 'never', 'timeout_s': 0.2}",
+				   DEBUG_EXIT_16),
+			   beats, OUTCOME_TIMEOUT);
+
+	/* One line: the pattern's CR and LF written as escapes. */
+	ck_assert_str_eq(jstr(rec, "class"), "timeout_after:\\r\\n0\\r\\n");
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(case_deadline_cuts_a_longer_step_deadline)
 {
 	static const struct fake_beat beats[] = {BEAT_PRINT(10, "booting\n"), {0}};
@@ -868,6 +883,7 @@ static Suite *engine_suite(void)
 	tcase_add_test(deadline, silent_guest_ends_at_the_silence_deadline_with_a_capsule);
 	tcase_add_test(deadline, silence_deadline_ends_with_the_first_byte);
 	tcase_add_test(deadline, step_deadline_gives_timeout_after_the_last_marker);
+	tcase_add_test(deadline, timeout_class_escapes_a_marker_with_newlines);
 	tcase_add_test(deadline, case_deadline_cuts_a_longer_step_deadline);
 	tcase_add_test(deadline, step_deadline_counts_from_the_start_of_its_step);
 	tcase_add_test(console, markers_split_byte_by_byte_still_match);
