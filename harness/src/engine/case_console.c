@@ -119,19 +119,53 @@ void case_console_fail_verdict(struct case_ctx *c)
 	free(line);
 }
 
-static void case_check_fail_patterns(struct case_ctx *c)
+/* The armed fail pattern whose match starts first in the new bytes. */
+static bool case_earliest_fail(struct case_ctx *c, const struct fail_pattern **hit,
+			       struct console_match *m)
 {
+	bool found = false;
+
 	for (size_t i = 0; i < c->f->n_fails; i++) {
-		struct console_match m;
+		struct console_match mi;
 
 		if (!c->fail_armed[i] ||
-		    !console_search(c->con, &c->f->fails[i].pattern, &c->fail_scans[i], &m))
+		    !console_search(c->con, &c->f->fails[i].pattern, &c->fail_scans[i], &mi))
 			continue;
-		c->fail_hit = &c->f->fails[i];
-		c->fail_match = m;
-		case_console_fail_verdict(c);
-		return;
+		if (!found || mi.start < m->start) {
+			*hit = &c->f->fails[i];
+			*m = mi;
+		}
+		found = true;
 	}
+	return found;
+}
+
+/* A fail pattern matched. The steps whose markers came before it pass
+ * first, searched up to the match alone, as they would have if the bytes
+ * had come in two reads; then the failure is the verdict, unless those
+ * steps ended the case. */
+static void case_check_fail_patterns(struct case_ctx *c)
+{
+	const struct fail_pattern *hit = NULL, *later_hit = NULL;
+	struct console_match m, later;
+
+	if (c->fail_checking || !case_earliest_fail(c, &hit, &m))
+		return;
+	c->fail_checking = true;
+	console_set_horizon(c->con, m.start);
+	case_advance(c);
+	console_set_horizon(c->con, CONSOLE_NO_HORIZON);
+	c->fail_checking = false;
+	if (c->finished)
+		return;
+	/* A pattern armed by a step that just passed may match earlier still. */
+	if (case_earliest_fail(c, &later_hit, &later) && later.start < m.start) {
+		hit = later_hit;
+		m = later;
+	}
+	c->fail_hit = hit;
+	c->fail_match = m;
+	case_console_fail_verdict(c);
 }
 
 static bool pattern_matches_line(const struct pattern *p, const char *line)

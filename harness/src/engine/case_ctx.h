@@ -58,6 +58,7 @@ struct case_ctx {
 	 * once the grace read has brought the rest of it. */
 	const struct fail_pattern *fail_hit;
 	struct console_match fail_match;
+	bool fail_checking; /* case_console_check is advancing the steps */
 
 	bool finished;
 	enum outcome outcome;
@@ -74,6 +75,10 @@ struct case_ctx {
 
 /* Set the verdict once; later calls are ignored (the first cause wins). */
 void case_verdict(struct case_ctx *c, enum outcome o, const char *fmt, ...) KILN_PRINTF(3, 4);
+
+/* case_run.c: pass every step that can complete now (in order), and
+ * check the end once the last has. */
+void case_advance(struct case_ctx *c);
 
 /* case_console.c */
 int case_console_open_log(struct case_ctx *c);

@@ -288,7 +288,7 @@ static void case_save_base(struct case_ctx *c)
 }
 
 /* Advance through every step that can complete now. */
-static void case_advance(struct case_ctx *c)
+void case_advance(struct case_ctx *c)
 {
 	while (!c->finished && c->step < c->f->n_steps) {
 		const struct step *s = &c->f->steps[c->step];

@@ -21,6 +21,7 @@ struct console {
 	int64_t first_ms;
 	struct console_stamp *stamps;
 	size_t n_stamps, cap_stamps;
+	uint64_t horizon; /* searches see bytes before it (CONSOLE_NO_HORIZON: all) */
 };
 
 struct console *console_new(void)
@@ -28,6 +29,7 @@ struct console *console_new(void)
 	struct console *c = util_calloc(1, sizeof(*c));
 
 	c->first_ms = -1;
+	c->horizon = CONSOLE_NO_HORIZON;
 	return c;
 }
 
@@ -43,6 +45,18 @@ void console_free(struct console *c)
 uint64_t console_total(const struct console *c)
 {
 	return c->base + c->len;
+}
+
+void console_set_horizon(struct console *c, uint64_t offset)
+{
+	c->horizon = offset;
+}
+
+/* Where a search stops: what has arrived, or the horizon if it is nearer. */
+static uint64_t console_search_end(const struct console *c)
+{
+	uint64_t total = console_total(c);
+	return c->horizon < total ? c->horizon : total;
 }
 
 int64_t console_first_byte_ms(const struct console *c)
@@ -137,7 +151,7 @@ static bool console_search_literal(struct console *c, const struct pattern *p,
 {
 	size_t plen = strlen(p->text);
 	uint64_t start = s->scanned > s->from + plen - 1 ? s->scanned - (plen - 1) : s->from;
-	uint64_t end = console_total(c);
+	uint64_t end = console_search_end(c);
 	const char *hit;
 
 	start = clamp_start(c, start);
@@ -159,7 +173,7 @@ static bool console_search_regex(struct console *c, const struct pattern *p, str
 				 struct console_match *m)
 {
 	uint64_t start = clamp_start(c, s->scanned);
-	uint64_t end = console_total(c);
+	uint64_t end = console_search_end(c);
 	regmatch_t pm[1];
 	/* The end of what has arrived is never the end of a line: a line ends
 	 * at its newline (REG_NEWLINE makes '$' match there). So '$' cannot

@@ -47,6 +47,14 @@ void console_free(struct console *c);
 void console_feed(struct console *c, const char *data, size_t len, int64_t t_ms);
 
 uint64_t console_total(const struct console *c);	/* bytes fed so far */
+
+/* Make searches see only the bytes before offset, as if nothing after it
+ * had arrived yet (CONSOLE_NO_HORIZON: everything). The case engine sets it
+ * at a fail pattern's match while it lets the steps whose markers came
+ * earlier pass, so the verdict and the marker list do not depend on
+ * whether the marker and the failure arrived in one read or two. */
+#define CONSOLE_NO_HORIZON UINT64_MAX
+void console_set_horizon(struct console *c, uint64_t offset);
 int64_t console_first_byte_ms(const struct console *c); /* -1: none yet */
 
 static inline struct console_scan console_scan_from(uint64_t offset)

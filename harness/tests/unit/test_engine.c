@@ -454,6 +454,39 @@ END_TEST
 		"{'id': 'userland', 'expect': '~ # '}",                                 \
 		DEBUG_EXIT_16)
 
+START_TEST(marker_before_a_failure_in_the_same_read_still_passes_its_step)
+{
+	/* One read holds the marker and, after it, the panic: the verdict and
+	 * the marker list are what two reads would give. */
+	static const struct fake_beat beats[] = {
+		BEAT_PRINT(10, "RUGO: boot ok\nRUGO: panic code=0x2 in vm_walk\n"),
+		BEAT_EXIT(40, 35),
+		{0}};
+	json_t *rec = play(FIXTURE("'timeout_s': 4, 'fail_patterns': ['RUGO: panic'],", BOOT_HALT,
+				   DEBUG_EXIT_16),
+			   beats, OUTCOME_GUEST_PANICKED);
+
+	ck_assert_str_eq(jstr(rec, "steps.0.status"), "pass");
+	ck_assert_str_eq(jstr(rec, "markers.0.text"), "RUGO: boot ok");
+	ck_assert_str_eq(jstr(rec, "steps.1.status"), "pending");
+	assert_prefix(jstr(rec, "reason"), "'RUGO: panic code=0x2 in vm_walk' (fail pattern");
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(earliest_fail_pattern_in_the_stream_wins_not_the_first_listed)
+{
+	static const struct fake_beat beats[] = {
+		BEAT_PRINT(10, "BUG: first thing\nOops: second thing\n"), BEAT_EXIT(40, 35), {0}};
+	json_t *rec = play(FIXTURE("'timeout_s': 4, 'fail_patterns': ['Oops:', 'BUG:'],",
+				   BOOT_HALT, DEBUG_EXIT_16),
+			   beats, OUTCOME_GUEST_PANICKED);
+
+	assert_prefix(jstr(rec, "reason"), "'BUG: first thing' (fail pattern 'BUG:') at ");
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(fail_pattern_from_a_step_ignores_what_came_before)
 {
 	static const struct fake_beat beats[] = {
@@ -877,6 +910,8 @@ static Suite *engine_suite(void)
 	tcase_add_test(verdict, crash_by_signal_fails_with_the_signal);
 	tcase_add_test(verdict, fail_pattern_panics_with_the_whole_line_and_the_exit);
 	tcase_add_test(verdict, panic_and_exit_together_is_a_panic_not_an_exit);
+	tcase_add_test(verdict, marker_before_a_failure_in_the_same_read_still_passes_its_step);
+	tcase_add_test(verdict, earliest_fail_pattern_in_the_stream_wins_not_the_first_listed);
 	tcase_add_test(verdict, fail_pattern_from_a_step_ignores_what_came_before);
 	tcase_add_test(verdict, fail_pattern_from_a_step_matches_once_armed);
 	tcase_add_test(verdict, fail_pattern_regex_is_armed_from_boot);
