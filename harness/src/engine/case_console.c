@@ -115,6 +115,12 @@ void case_console_fail_verdict(struct case_ctx *c)
 	case_verdict(c, OUTCOME_GUEST_PANICKED, "fail pattern");
 	snprintf(c->reason, sizeof(c->reason), "'%s' (fail pattern '%s') at %lld ms", clean,
 		 c->fail_hit->pattern.text, (long long)(m->t_ms - c->t0));
+	/* The same facts for programs (report.html's timeline, triage
+	 * scripts), so nothing has to parse the reason. */
+	json_decref(c->fail_record);
+	c->fail_record = json_pack("{s:s, s:o, s:I, s:I}", "pattern", c->fail_hit->pattern.text,
+				   "line", text_json_string(line, strlen(line)), "offset",
+				   (json_int_t)m->start, "t_ms", (json_int_t)(m->t_ms - c->t0));
 	free(clean);
 	free(line);
 }

@@ -59,6 +59,7 @@ struct case_ctx {
 	const struct fail_pattern *fail_hit;
 	struct console_match fail_match;
 	bool fail_checking; /* case_console_check is advancing the steps */
+	json_t *fail_record; /* case.json "fail_match" */
 
 	bool finished;
 	enum outcome outcome;

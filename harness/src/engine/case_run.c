@@ -486,6 +486,7 @@ static void case_fini(struct case_ctx *c)
 	json_decref(c->capsule);
 	json_decref(c->diagnostics);
 	json_decref(c->base_facts);
+	json_decref(c->fail_record);
 	case_diag_free(c);
 	free(c->child_scans);
 	free(c->child_done);
@@ -629,6 +630,7 @@ static json_t *case_write_record(struct case_ctx *c, int64_t duration_ms)
 		.exit = c->vm ? &c->vm->exit : NULL,
 		.steps = c->steps,
 		.markers = c->markers,
+		.fail_match = c->fail_record,
 		.console_bytes = console_total(c->con),
 		.capsule = c->capsule,
 		.diagnostics = c->diagnostics,

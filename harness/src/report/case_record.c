@@ -61,6 +61,8 @@ json_t *case_record_build(const struct case_facts *fa)
 	json_object_set_new(r, "steps", array_or_empty(fa->steps));
 	json_object_set_new(r, "markers", array_or_empty(fa->markers));
 	json_object_set_new(r, "last_marker", string_or_null(fa->last_marker));
+	if (fa->fail_match)
+		json_object_set(r, "fail_match", fa->fail_match);
 	json_object_set_new(r, "console_bytes", json_integer((json_int_t)fa->console_bytes));
 	if (fa->capsule)
 		json_object_set(r, "capsule", fa->capsule);

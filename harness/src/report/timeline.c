@@ -14,15 +14,18 @@ static void timeline_add(json_t *events, json_t *t_ms, const char *kind, const c
 						"label", label));
 }
 
-/* A fail pattern ends the case at the time its reason gives: the engine
- * writes "'<line>' (fail pattern '<p>') at <N> ms" (case_console.c). -1
- * when the reason has no such end. */
-static long long timeline_fail_ms(const char *reason)
+/* When the fail pattern matched: case.json's fail_match, or for a run
+ * written before it had one, the end of the reason the engine writes,
+ * "'<line>' (fail pattern '<p>') at <N> ms". -1 when neither says. */
+static long long timeline_fail_ms(const json_t *record)
 {
-	const char *at = NULL;
+	const json_t *t = json_object_get(json_object_get(record, "fail_match"), "t_ms");
+	const char *reason = report_str(record, "reason", ""), *at = NULL;
 	char *end;
 	long long ms;
 
+	if (json_is_integer(t))
+		return json_integer_value(t);
 	for (const char *p = strstr(reason, ") at "); p; p = strstr(p + 1, ") at "))
 		at = p;
 	if (!at)
@@ -77,7 +80,7 @@ json_t *timeline_events(const json_t *record)
 			     passed ? "step" : "pending", report_str(m, "step", ""));
 	}
 	if (!strcmp(outcome, "guest_panicked")) {
-		long long ms = timeline_fail_ms(report_str(record, "reason", ""));
+		long long ms = timeline_fail_ms(record);
 		if (ms >= 0)
 			timeline_add(ev, json_integer(ms), "fail",
 				     report_str(record, "reason", ""));

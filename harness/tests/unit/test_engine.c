@@ -470,6 +470,11 @@ START_TEST(marker_before_a_failure_in_the_same_read_still_passes_its_step)
 	ck_assert_str_eq(jstr(rec, "markers.0.text"), "RUGO: boot ok");
 	ck_assert_str_eq(jstr(rec, "steps.1.status"), "pending");
 	assert_prefix(jstr(rec, "reason"), "'RUGO: panic code=0x2 in vm_walk' (fail pattern");
+	/* The same, for programs: no need to parse the reason. */
+	ck_assert_str_eq(jstr(rec, "fail_match.pattern"), "RUGO: panic");
+	ck_assert_str_eq(jstr(rec, "fail_match.line"), "RUGO: panic code=0x2 in vm_walk");
+	ck_assert_int_eq(jint(rec, "fail_match.offset"), 14); /* after "RUGO: boot ok\n" */
+	ck_assert_int_ge(jint(rec, "fail_match.t_ms"), 0);
 	json_decref(rec);
 }
 END_TEST

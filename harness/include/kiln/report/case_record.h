@@ -39,6 +39,7 @@ struct case_facts {
 	const struct vm_exit *exit;  /* NULL or !exited: "exit": null */
 	json_t *steps;		     /* array; NULL: [] */
 	json_t *markers;	     /* array; NULL: [] */
+	json_t *fail_match;	     /* the fail pattern's hit; NULL: no "fail_match" key */
 	uint64_t console_bytes;
 	json_t *capsule;       /* object; NULL: no "capsule" key (a pass) */
 	json_t *diagnostics;   /* array of SMOKES_* findings; NULL: [] */
