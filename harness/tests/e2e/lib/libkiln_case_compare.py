@@ -9,8 +9,7 @@ Each pair must be equal after times and paths are taken out:
   - paths: each side's case directory and private run directory
     (kiln-XXXXXX), and the QEMU pid.
 Then one more allowance, for what depends on how far the guest had got
-when the verdict came (a faster side may stop the guest one byte earlier,
-or judge a fail pattern before a marker that arrived in the same read):
+when the verdict came (a faster side may stop the guest one byte earlier):
 one side may be *behind* the other, and only so:
   - console_bytes may be smaller on one side, whose capsule console_tail
     is then a part of the other's;
