@@ -51,7 +51,8 @@ void scen_thread_exit_race(void)
 	proc_exit_preempt = false;
 	kalloc_stats(&free_after, &total);
 	if (free_after != free_before)
-		panic(PANIC_SCENARIO, "thread_exit_race: %lu pages leaked", free_before - free_after);
+		panic(PANIC_SCENARIO, "thread_exit_race: %lu pages leaked",
+		      free_before - free_after);
 	kprintf("USER: no pages leaked\n");
 }
 

@@ -58,7 +58,7 @@ struct case_ctx {
 	 * once the grace read has brought the rest of it. */
 	const struct fail_pattern *fail_hit;
 	struct console_match fail_match;
-	bool fail_checking; /* case_console_check is advancing the steps */
+	bool fail_checking;  /* case_console_check is advancing the steps */
 	json_t *fail_record; /* case.json "fail_match" */
 
 	bool finished;

@@ -46,7 +46,7 @@ void console_free(struct console *c);
 /* Append len bytes that arrived at t_ms. */
 void console_feed(struct console *c, const char *data, size_t len, int64_t t_ms);
 
-uint64_t console_total(const struct console *c);	/* bytes fed so far */
+uint64_t console_total(const struct console *c); /* bytes fed so far */
 
 /* Make searches see only the bytes before offset, as if nothing after it
  * had arrived yet (CONSOLE_NO_HORIZON: everything). The case engine sets it

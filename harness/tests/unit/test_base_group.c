@@ -126,10 +126,10 @@ START_TEST(case_takes_the_guest_and_machine_of_its_base)
 	free(path);
 	/* So is a writable one: the engine gives the base and each case an
 	 * overlay of their own (disk_overlay.c). */
-	free(write_json("rw.base.json",
-			"{'guest': {'kernel': 'k', 'disks': [{'file': 'd.img'}]}, "
-			"'steps': [], 'exit': {'running': true}}"));
-	path = write_json("rw.json", "{'base': 'rw.base.json', 'steps': [], 'exit': {'running': true}}");
+	free(write_json("rw.base.json", "{'guest': {'kernel': 'k', 'disks': [{'file': 'd.img'}]}, "
+					"'steps': [], 'exit': {'running': true}}"));
+	path = write_json("rw.json",
+			  "{'base': 'rw.base.json', 'steps': [], 'exit': {'running': true}}");
 	f = fixture_load(path, err, sizeof(err));
 	ck_assert_msg(f != NULL, "%s", err);
 	ck_assert_int_eq(f->guest.n_disks, 1);

@@ -84,8 +84,8 @@ START_TEST(base_and_case_overlays_chain_to_the_disk)
 	ck_assert_int_eq(mkdir(scratch, 0755), 0);
 	ck_assert(disk_overlay_needed(&f));
 
-	ck_assert_msg(disk_overlay_make(&f, state, false, NULL, &base, why, sizeof(why)) == 0,
-		      "%s", why);
+	ck_assert_msg(disk_overlay_make(&f, state, false, NULL, &base, why, sizeof(why)) == 0, "%s",
+		      why);
 	want = util_strdup_printf("%s.disk0.qcow2", state);
 	ck_assert_str_eq(base[0].file, want);
 	ck_assert_str_eq(base[0].format, "qcow2");

@@ -483,8 +483,8 @@ START_TEST(earliest_fail_pattern_in_the_stream_wins_not_the_first_listed)
 {
 	static const struct fake_beat beats[] = {
 		BEAT_PRINT(10, "BUG: first thing\nOops: second thing\n"), BEAT_EXIT(40, 35), {0}};
-	json_t *rec = play(FIXTURE("'timeout_s': 4, 'fail_patterns': ['Oops:', 'BUG:'],",
-				   BOOT_HALT, DEBUG_EXIT_16),
+	json_t *rec = play(FIXTURE("'timeout_s': 4, 'fail_patterns': ['Oops:', 'BUG:'],", BOOT_HALT,
+				   DEBUG_EXIT_16),
 			   beats, OUTCOME_GUEST_PANICKED);
 
 	assert_prefix(jstr(rec, "reason"), "'BUG: first thing' (fail pattern 'BUG:') at ");
