@@ -32,6 +32,10 @@ struct vm_spec {
 	/* Start waiting for a saved state (QEMU's -incoming defer) instead of
 	 * booting: the engine then restores it over QMP (migrate-incoming). */
 	bool incoming;
+	/* The host ports on 127.0.0.1 that the engine picked for the
+	 * fixture's machine.network.udp ports, in the same order (NULL when
+	 * the fixture has no network). */
+	const int *udp_host_ports;
 };
 
 enum vm_start_error {
