@@ -227,15 +227,17 @@ static int ip_output(uint8 *pkt, uint32 dst, uint8 proto, uint32 len)
 }
 
 // Send a UDP datagram of len bytes (at most NET_UDP_MAX, no fragments).
+// May sleep (ARP, the device), so the packet is built in a page of its own,
+// not a buffer behind a spinlock.
 int net_udp_output(uint16 src_port, uint32 dst, uint16 dst_port, const void *data, uint32 len)
 {
-	static uint8 pkt[NET_FRAME_MAX]; // guarded by out_lock
-	static struct spinlock out_lock = SPINLOCK_INIT("netout");
 	if (len > NET_UDP_MAX)
 		return ERR_INVAL;
 	if (!net_present())
 		return ERR_NODEV;
-	acquire(&out_lock);
+	uint8 *pkt = kalloc(); // NET_FRAME_MAX fits in one page
+	if (pkt == NULL)
+		return ERR_NOMEM;
 	uint8 *udp = pkt + ETH_HDR + IP_HDR;
 	put16(udp, src_port);
 	put16(udp + 2, dst_port);
@@ -245,7 +247,7 @@ int net_udp_output(uint16 src_port, uint32 dst, uint16 dst_port, const void *dat
 	uint16 sum = udp_csum(NET_IP, dst, udp, UDP_HDR + len);
 	put16(udp + 6, sum ? sum : 0xffff);
 	int err = ip_output(pkt, dst, IP_UDP, UDP_HDR + len);
-	release(&out_lock);
+	kfree(pkt);
 	return err;
 }
 

@@ -5,7 +5,6 @@
 #include "types.h"
 #include "defs.h"
 #include "proc.h"
-#include "spinlock.h"
 
 // net_bind(port): a handle on a new socket bound to UDP port 1-65535.
 int64 sys_net_bind(const uint64 *arg)
@@ -25,22 +24,22 @@ int64 sys_net_bind(const uint64 *arg)
 // bytes from the socket's port to NET_ADDR addr.
 int64 sys_net_sendto(const uint64 *arg)
 {
-	static uint8 buf[NET_UDP_MAX]; // guarded by lock
-	static struct spinlock lock = SPINLOCK_INIT("net_sendto");
 	struct udp_sock *s = handle_get(arg[0], H_UDP, NULL);
 	uint64 len = arg[2];
 	if (s == NULL)
 		return ERR_BADHANDLE;
 	if (len == 0 || len > NET_UDP_MAX || NET_ADDR_PORT(arg[3]) == 0 || arg[3] >> 48)
 		return ERR_INVAL;
-	acquire(&lock);
+	uint8 *page = kalloc(); // the send may sleep: no static buffer behind a lock
+	if (page == NULL)
+		return ERR_NOMEM;
 	int64 ret = (int64)len;
-	if (copyin(myproc()->pml4, buf, arg[1], len) < 0)
+	if (copyin(myproc()->pml4, page, arg[1], len) < 0)
 		ret = ERR_FAULT;
 	else
-		ret = net_udp_output(udp_port(s), NET_ADDR_IP(arg[3]), NET_ADDR_PORT(arg[3]), buf,
+		ret = net_udp_output(udp_port(s), NET_ADDR_IP(arg[3]), NET_ADDR_PORT(arg[3]), page,
 				     (uint32)len);
-	release(&lock);
+	kfree(page);
 	return ret < 0 ? ret : (int64)len;
 }
 

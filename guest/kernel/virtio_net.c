@@ -6,8 +6,8 @@
 //
 // Every buffer is one descriptor: the 10-byte legacy header, then the
 // frame. Receive buffers are posted once and posted again after their frame
-// is handled; transmit buffers are taken from a free list and come back
-// when the device returns them. Every wait is bounded (NET_TX_TICKS).
+// is handled; a send takes a free transmit buffer and waits until the
+// device returns it. Every wait is bounded (NET_TX_TICKS).
 #include "types.h"
 #include "x86.h"
 #include "defs.h"
@@ -163,8 +163,26 @@ static int net_tx_slot(void)
 	}
 }
 
-// Send one Ethernet frame (len bytes, at most NET_FRAME_MAX). Returns 0,
-// ERR_NODEV, ERR_INVAL or ERR_TIMEOUT (no transmit buffer came back).
+// Wait, bounded, until the device has returned buffer i: QEMU has then
+// handed the frame to its network backend, so a guest that powers off
+// right after a send does not lose its last datagram. Caller holds tx_lock.
+static int net_tx_wait(int i)
+{
+	uint64 deadline = timer_ticks() + NET_TX_TICKS;
+	for (net_tx_reclaim(); tx_busy[i]; net_tx_reclaim()) {
+		if (timer_ticks() >= deadline) {
+			kprintf("NET: transmit timeout: the device kept a frame for %d ms\n",
+				NET_TX_TICKS * (1000 / TIMER_HZ));
+			return ERR_TIMEOUT;
+		}
+		sleep_until(&txq, &tx_lock, timer_ticks() + 1);
+	}
+	return 0;
+}
+
+// Send one Ethernet frame (len bytes, at most NET_FRAME_MAX) and wait until
+// the device has taken it. Returns 0, ERR_NODEV, ERR_INVAL or ERR_TIMEOUT
+// (no free buffer, or the device kept the frame).
 int net_transmit(const void *frame, uint32 len)
 {
 	if (!present)
@@ -184,6 +202,7 @@ int net_transmit(const void *frame, uint32 len)
 	memcpy(tx_bufs[i] + NET_HDR, frame, len);
 	txq.desc[i] = (struct virtq_desc){(uintptr)tx_bufs[i], NET_HDR + len, 0, 0};
 	virtq_push(&txq, (uint16)i);
+	int err = net_tx_wait(i);
 	release(&tx_lock);
-	return 0;
+	return err;
 }
