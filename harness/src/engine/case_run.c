@@ -577,7 +577,7 @@ static bool case_start(struct case_ctx *c, const char *run_dir)
 	struct qmp_error err;
 	enum vm_start_error rc;
 
-	if (c->f->machine.n_udp_ports && strcmp(c->opts->ops->name, "qemu") != 0) {
+	if (c->f->machine.n_udp_ports && !c->opts->ops->user_network) {
 		case_verdict(c, OUTCOME_HARNESS_ERROR,
 			     "machine.network needs the qemu backend (QEMU's user-mode network "
 			     "with ports forwarded on 127.0.0.1), not %s",
