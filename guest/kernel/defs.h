@@ -21,6 +21,7 @@ typedef pte_t *pagetable_t;
 // uart.c
 void uart_init(void);
 void uart_putc(char c);
+void uart_flush(void);
 
 // console.c
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
