@@ -16,7 +16,10 @@
 #                             also listens on a free port of 127.0.0.1, and
 #                             $lv_tcp_uri reaches it as another host would
 #   lv_fail MESSAGE           print "<test>: FAIL: MESSAGE", exit 1
-#   lv_suite_dirs             the Rugo suite (fixtures/* but selftest, linux)
+#   lv_suite_dirs             the Rugo suite (fixtures/* but selftest, linux,
+#                             and net: machine.network needs the qemu
+#                             backend, and libvirt_backend.sh checks that
+#                             libvirt refuses it)
 #   lv_json FILE EXPR         a Python expression over the JSON in FILE (j)
 
 KILN=${KILN:-build/kiln}
@@ -86,7 +89,7 @@ lv_daemon() {
 
 . harness/tests/e2e/lib/suite_dirs.sh
 lv_suite_dirs() {
-	rugo_suite_dirs
+	rugo_suite_dirs fixtures/net
 }
 
 lv_json() {

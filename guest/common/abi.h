@@ -32,7 +32,10 @@
 #define SYS_console_read 22 // (buf, cap) -> len
 #define SYS_fs_stat 23	    // (path, out) -> 0
 #define SYS_fs_read 24	    // (path, off, buf, len) -> len
-#define SYS_COUNT 25
+#define SYS_net_bind 25	    // (port) -> handle
+#define SYS_net_sendto 26   // (handle, buf, len, addr) -> len
+#define SYS_net_recvfrom 27 // (handle, buf, cap, peer) -> len
+#define SYS_COUNT 28
 
 #define ERR_NOSYS (-1)	   // unknown call number
 #define ERR_FAULT (-2)	   // a pointer argument is not valid user memory
@@ -63,6 +66,19 @@
 #define CONSOLE_READ_MAX 64	     // bytes per console_read
 #define BLK_SECTOR_SIZE 512	     // bytes per disk sector
 #define BLK_IO_MAX 8		     // sectors per blk_read/blk_write call
+#define NET_UDP_MAX 1472	     // bytes of a UDP payload: one 1500-byte IPv4 packet
+#define NET_RECV_WAIT_MAX 60000	     // ms a net_recvfrom may wait
+
+// A UDP peer as one integer: IPv4 address (host order) and port.
+#define NET_ADDR(ip, port) ((unsigned long)(ip) << 16 | (unsigned long)(port))
+#define NET_ADDR_IP(a) ((unsigned int)((a) >> 16))
+#define NET_ADDR_PORT(a) ((unsigned short)((a)&0xffff))
+
+// net_recvfrom's fourth argument: how long to wait (in), who sent (out).
+struct net_peer {
+	unsigned long timeout_ms; // 0: do not wait; at most NET_RECV_WAIT_MAX
+	unsigned long addr;	  // NET_ADDR of the sender
+};
 
 #define USER_IMAGE_BASE 0x40000000UL  // programs are linked here
 #define USER_STACK_TOP 0x80000000UL   // the first thread's stack ends here

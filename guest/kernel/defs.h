@@ -14,12 +14,14 @@ struct shm;
 struct spinlock;
 struct thread;
 struct trapframe;
+struct udp_sock;
 typedef uint64 pte_t;
 typedef pte_t *pagetable_t;
 
 // uart.c
 void uart_init(void);
 void uart_putc(char c);
+void uart_flush(void);
 
 // console.c
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -91,6 +93,46 @@ uint64 blk_capacity(void);
 int blk_rw(bool write, uint64 sector, void *buf, uint32 nsect);
 int blk_submit_broken(void);
 void blk_stats(uint64 *nreq, uint64 *nintr);
+
+// virtio_net.c: the network device (docs/guest.md, "virtio-net")
+#define NET_FRAME_MAX 1514 // an Ethernet frame without its FCS
+void virtio_net_init(void);
+void virtio_net_intr(void);
+int virtio_net_irq(void);
+bool net_present(void);
+const uint8 *net_mac(void);
+int net_transmit(const void *frame, uint32 len);
+
+// net.c: Ethernet, ARP, IPv4, ICMP echo, UDP
+enum net_drop {
+	DROP_SHORT,
+	DROP_BAD_IP_HEADER,
+	DROP_BAD_IP_CHECKSUM,
+	DROP_NOT_OURS,
+	DROP_FRAGMENT,
+	DROP_BAD_UDP,
+	DROP_BAD_UDP_CHECKSUM,
+	DROP_NO_PORT,
+	DROP_QUEUE_FULL,
+	DROP_PROTOCOL,
+	NET_DROP_COUNT
+};
+void net_input(const uint8 *frame, uint32 len);
+void net_drop(enum net_drop why);
+void net_stats(uint64 *rx, uint64 *dropped);
+int net_arp_resolve(uint32 ip, uint8 *mac);
+int net_udp_output(uint16 src_port, uint32 dst, uint16 dst_port, const void *data, uint32 len);
+uint32 net_address(void);
+uint32 net_gateway(void);
+
+// udp.c: sockets
+struct udp_sock *udp_bind(uint16 port, int *err);
+uint16 udp_port(const struct udp_sock *s);
+void udp_get(struct udp_sock *s);
+void udp_put(struct udp_sock *s);
+void udp_deliver(uint16 port, uint32 src, uint16 src_port, const uint8 *data, uint32 len);
+int udp_take(struct udp_sock *s, uint8 *buf, uint32 cap, uint32 *src, uint16 *src_port,
+	     uint64 deadline);
 
 // uart.c input
 void uart_intr(void);
@@ -186,6 +228,9 @@ int64 sys_console_read(const uint64 *arg);
 int64 sys_blk_info(const uint64 *arg);
 int64 sys_blk_read(const uint64 *arg);
 int64 sys_blk_write(const uint64 *arg);
+int64 sys_net_bind(const uint64 *arg);
+int64 sys_net_sendto(const uint64 *arg);
+int64 sys_net_recvfrom(const uint64 *arg);
 
 // scenario.c
 void scenario_start(const char *name);

@@ -29,6 +29,7 @@ void kmain(uint32 magic, uint32 info)
 	uart_enable_rx();
 	pci_init();
 	virtio_blk_init();
+	virtio_net_init();
 	if (!cmdline_get("rugo.test", test_name, sizeof(test_name)))
 		fmt_snprintf(test_name, sizeof(test_name), "banner");
 	scenario_start(test_name);

@@ -12,6 +12,7 @@
 void qemu_exit(uint8 value)
 {
 	cli();
+	uart_flush(); // the last marker must be out before QEMU ends
 	outl(DEBUG_EXIT_PORT, value);
 	for (;;)
 		hlt();

@@ -49,7 +49,7 @@ static void pic_eoi(int irq)
 // switch threads, so the EOI goes first. A device handler runs before
 // its EOI: PCI lines are level-triggered, and the handler's read of the
 // device's status lowers the line. The disk may share its line with the
-// UART's. Spurious IRQ 7/15 (nothing pending) are ignored.
+// UART's, and the network card with either. Spurious IRQ 7/15 (nothing pending) are ignored.
 void irq_dispatch(int irq)
 {
 	if (irq == IRQ_TIMER) {
@@ -61,6 +61,8 @@ void irq_dispatch(int irq)
 		uart_intr();
 	if (irq == virtio_blk_irq())
 		virtio_blk_intr();
+	if (irq == virtio_net_irq())
+		virtio_net_intr();
 	if (irq != 7 && irq != 15)
 		pic_eoi(irq);
 }

@@ -364,6 +364,8 @@ void kobj_get(enum handle_kind kind, void *obj)
 		endpoint_get(obj);
 	else if (kind == H_SHM)
 		shm_get(obj);
+	else if (kind == H_UDP)
+		udp_get(obj);
 }
 
 // Drop a reference; the object is freed with its last one.
@@ -373,4 +375,6 @@ void kobj_put(enum handle_kind kind, void *obj)
 		endpoint_put(obj);
 	else if (kind == H_SHM)
 		shm_put(obj);
+	else if (kind == H_UDP)
+		udp_put(obj);
 }

@@ -45,7 +45,7 @@ extern struct cpu cpu;
 #define KSTACK_SIZE (16 * 1024) // includes the 4 KiB guard page
 
 // A handle names a kernel object in one process's table (index = handle).
-enum handle_kind { H_NONE, H_ENDPOINT, H_SHM };
+enum handle_kind { H_NONE, H_ENDPOINT, H_SHM, H_UDP };
 struct handle {
 	enum handle_kind kind;
 	void *obj; // struct endpoint or struct shm; the handle holds a reference

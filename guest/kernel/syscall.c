@@ -117,6 +117,9 @@ static const syscall_fn syscalls[] = {
 	[SYS_console_read] = sys_console_read,
 	[SYS_fs_stat] = sys_fs_stat,
 	[SYS_fs_read] = sys_fs_read,
+	[SYS_net_bind] = sys_net_bind,
+	[SYS_net_sendto] = sys_net_sendto,
+	[SYS_net_recvfrom] = sys_net_recvfrom,
 };
 // clang-format on
 

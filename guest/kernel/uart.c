@@ -17,6 +17,7 @@
 #define UART_LSR 5    // line status
 #define LSR_DR 0x01   // data ready
 #define LSR_THRE 0x20 // transmit holding register empty
+#define LSR_TEMT 0x40 // transmitter empty: every byte is out
 #define IER_RDA 0x01  // interrupt on received data
 #define MCR_OUT2 0x08 // gates the UART's interrupt to the PIC on PCs
 
@@ -48,6 +49,18 @@ void uart_putc(char c)
 	while ((inb(COM1 + UART_LSR) & LSR_THRE) == 0)
 		;
 	outb(COM1 + UART_THR, (uint8)c);
+}
+
+#define FLUSH_SPINS 1000000 // bound on uart_flush (each LSR read is a VM exit)
+
+// Wait, bounded, until the UART has sent every byte. QEMU sets TEMT only
+// once it has handed the last byte to its chardev; a byte it must retry
+// (the socket would block) is still pending, and an exit then loses it:
+// the last marker of a run came out cut ("RUGO: halt o") now and then.
+void uart_flush(void)
+{
+	for (int i = 0; i < FLUSH_SPINS && !(inb(COM1 + UART_LSR) & LSR_TEMT); i++)
+		;
 }
 
 // Turn on the receive interrupt. Called once the PIC is set up.

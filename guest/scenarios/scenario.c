@@ -49,6 +49,9 @@ static const struct scenario scenarios[] = {
 	{"blk_timeout", scen_blk_timeout},
 	{"fsd_smoke", scen_fsd_smoke},
 	{"shell", scen_shell},
+	{"net_identify", scen_net_identify},
+	{"udp_echo", scen_udp_echo},
+	{"net_hostile", scen_net_hostile},
 };
 
 // Body of the scenario thread: mount the disk's filesystem for the ring1

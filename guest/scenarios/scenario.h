@@ -35,6 +35,10 @@ void scen_blk_timeout(void);
 bool fs_provider_start(void);
 void scen_fsd_smoke(void);
 void scen_shell(void);
+// scen_net.c
+void scen_net_identify(void);
+void scen_udp_echo(void);
+void scen_net_hostile(void);
 // scen_replay.c
 void scen_replay_null_write(void);
 

@@ -37,6 +37,9 @@ long handle_close(long handle);
 long console_read(void *buf, size_t cap);
 long fs_core_stat(const char *path, uint32 out[2]);
 long fs_core_read(const char *path, uint32 off, void *buf, size_t len);
+long net_bind(long port);
+long net_sendto(long handle, const void *buf, size_t len, unsigned long addr);
+long net_recvfrom(long handle, void *buf, size_t cap, struct net_peer *peer);
 
 // ulib.c
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

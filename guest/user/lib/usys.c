@@ -140,3 +140,18 @@ void thread_exit(long code)
 	syscall4(SYS_thread_exit, code, 0, 0, 0);
 	__builtin_unreachable();
 }
+
+long net_bind(long port)
+{
+	return syscall4(SYS_net_bind, port, 0, 0, 0);
+}
+
+long net_sendto(long handle, const void *buf, size_t len, unsigned long addr)
+{
+	return syscall4(SYS_net_sendto, handle, (long)buf, (long)len, (long)addr);
+}
+
+long net_recvfrom(long handle, void *buf, size_t cap, struct net_peer *peer)
+{
+	return syscall4(SYS_net_recvfrom, handle, (long)buf, (long)cap, (long)peer);
+}

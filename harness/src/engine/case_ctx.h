@@ -72,6 +72,14 @@ struct case_ctx {
 	struct diag_set *diag;
 	struct diag_scan *diag_console;
 	bool host_failed; /* the backend's host failed: the runner may retry */
+	struct {
+		int host_ports[8]; /* per machine.network.udp port (fixture.c: at most 8) */
+		int fds[8];	   /* Kiln's socket to each, or -1 */
+		bool sent;	   /* the current udp_send step has sent */
+		double sent_at;	   /* when, in fractional monotonic ms */
+		int64_t sent_ms;   /* when, in util_now_ms() */
+		json_t *facts;	   /* case.json "network", or NULL */
+	} net;
 };
 
 /* Set the verdict once; later calls are ignored (the first cause wins). */
@@ -96,6 +104,20 @@ bool case_console_drain(struct case_ctx *c, int ms);
 /* The guest_panicked verdict, its reason naming the whole matching line;
  * called again after the drain, when more of the line has arrived. */
 void case_console_fail_verdict(struct case_ctx *c);
+
+/* case_net.c: machine.network and the udp_send step. */
+int case_net_pick_ports(struct case_ctx *c, char *why, size_t len);
+/* Did QEMU fail because a picked port was taken meanwhile? */
+bool case_net_port_taken(const struct case_ctx *c, const char *qemu_reason);
+int case_net_connect(struct case_ctx *c, char *why, size_t len);
+void case_net_close(struct case_ctx *c);
+/* The socket to poll while the current udp_send step waits, or -1. */
+int case_net_fd(const struct case_ctx *c);
+/* Send (once) and take the reply; true when the step is done. */
+bool case_net_try(struct case_ctx *c, const struct step *s);
+/* At the step's deadline: a udp_send waiting for its reply fails with the
+ * step named; true when it did. */
+bool case_net_no_reply(struct case_ctx *c);
 
 /* capsule.c: registers, status, console tail, last marker. New reference. */
 json_t *capsule_collect(struct case_ctx *c);

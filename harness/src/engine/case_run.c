@@ -20,6 +20,7 @@
 #include "kiln/report/case_record.h"
 
 #define CASE_QMP_TIMEOUT_MS 5000 /* a QMP step without its own timeout */
+#define CASE_NET_PORT_TRIES 3	 /* QEMU starts when a picked port was taken */
 
 void case_verdict(struct case_ctx *c, enum outcome o, const char *fmt, ...)
 {
@@ -55,6 +56,7 @@ static void case_enter_step(struct case_ctx *c, size_t i)
 	c->step = i;
 	c->step_start = util_now_ms();
 	c->scan = console_scan_from(c->cursor);
+	c->net.sent = false;
 	free(c->child_scans);
 	free(c->child_done);
 	c->child_scans = NULL;
@@ -184,6 +186,7 @@ static bool case_try_step(struct case_ctx *c, const struct step *s)
 		}
 		return true;
 	case STEP_QMP: return case_do_qmp(c, s);
+	case STEP_UDP: return case_net_try(c, s);
 	case STEP_WAIT_EVENT:
 		ev = c->vm->ops->event_take(c->vm, s->event, s->event_data);
 		json_decref(ev);
@@ -349,7 +352,9 @@ static void case_on_deadline(struct case_ctx *c, bool silent)
 	char *w = case_waiting_for(c);
 	int64_t waited = util_now_ms() - (c->step < c->f->n_steps ? c->step_start : c->t0);
 
-	if (silent)
+	if (!silent && case_net_no_reply(c))
+		;
+	else if (silent)
 		case_verdict(c, OUTCOME_GUEST_SILENT, "no console output in %.1f s",
 			     c->f->silent_timeout_s);
 	else
@@ -407,8 +412,11 @@ static void case_loop(struct case_ctx *c)
 		fds[n++] = (struct pollfd){c->opts->stop_fd, POLLIN, 0};
 		if (c->vm->console_fd >= 0)
 			fds[n++] = (struct pollfd){c->vm->console_fd, POLLIN, 0};
-		size_t nvm = c->vm->ops->poll_fds(c->vm, fds + n, 8 - n);
-		if (poll(fds, n + nvm, (int)(deadline - util_now_ms())) < 0 && errno != EINTR) {
+		size_t nvm = c->vm->ops->poll_fds(c->vm, fds + n, 7 - n);
+		size_t nall = n + nvm;
+		if (case_net_fd(c) >= 0) /* case_advance() reads it */
+			fds[nall++] = (struct pollfd){case_net_fd(c), POLLIN, 0};
+		if (poll(fds, nall, (int)(deadline - util_now_ms())) < 0 && errno != EINTR) {
 			case_verdict(c, OUTCOME_HARNESS_ERROR, "poll: %s", strerror(errno));
 			break;
 		}
@@ -458,6 +466,8 @@ static void case_init(struct case_ctx *c, const struct fixture *f, const char *c
 	c->steps = json_array();
 	c->fail_scans = util_calloc(f->n_fails + 1, sizeof(*c->fail_scans));
 	c->fail_armed = util_calloc(f->n_fails + 1, sizeof(*c->fail_armed));
+	for (size_t i = 0; i < sizeof(c->net.fds) / sizeof(c->net.fds[0]); i++)
+		c->net.fds[i] = -1;
 	for (size_t i = 0; i < f->n_steps; i++) {
 		char *d = fixture_step_describe(&f->steps[i]);
 		json_t *rec = json_object();
@@ -479,6 +489,7 @@ static void case_fini(struct case_ctx *c)
 		close(c->console_log_fd);
 	if (c->qmp_log)
 		fclose(c->qmp_log);
+	case_net_close(c);
 	console_free(c->con);
 	json_decref(c->seen_markers);
 	json_decref(c->markers);
@@ -569,8 +580,15 @@ static bool case_start(struct case_ctx *c, const char *run_dir)
 	struct fixture with_overlays;
 	struct disk *overlays = NULL;
 	const char *state = c->opts->base ? c->opts->base->state : c->opts->save_state;
+	enum vm_start_error rc;
 
-	c->t0 = spec.t0_ms = util_now_ms();
+	if (c->f->machine.n_udp_ports && !c->opts->ops->user_network) {
+		case_verdict(c, OUTCOME_HARNESS_ERROR,
+			     "machine.network needs the qemu backend (QEMU's user-mode network "
+			     "with ports forwarded on 127.0.0.1), not %s",
+			     c->opts->ops->name);
+		return false;
+	}
 	if (state && disk_overlay_needed(c->f)) {
 		if (disk_overlay_make(c->f, state, c->opts->base != NULL, run_dir, &overlays,
 				      reason, sizeof(reason)) < 0) {
@@ -584,7 +602,22 @@ static bool case_start(struct case_ctx *c, const char *run_dir)
 		with_overlays.guest.disks = overlays;
 		spec.fixture = &with_overlays;
 	}
-	enum vm_start_error rc = c->opts->ops->start(&spec, &c->vm, reason, sizeof(reason));
+	spec.udp_host_ports = c->net.host_ports;
+	for (int attempt = 1;; attempt++) {
+		if (case_net_pick_ports(c, reason, sizeof(reason)) < 0) {
+			disk_overlay_free(overlays, c->f->guest.n_disks);
+			case_verdict(c, OUTCOME_HARNESS_ERROR, "%s", reason);
+			return false;
+		}
+		c->t0 = spec.t0_ms = util_now_ms();
+		rc = c->opts->ops->start(&spec, &c->vm, reason, sizeof(reason));
+		if (rc != VM_START_QEMU_FAILED || !case_net_port_taken(c, reason) ||
+		    attempt == CASE_NET_PORT_TRIES)
+			break;
+		/* Another process took a picked port before QEMU bound it. */
+		util_note("%s: %s; picking other ports (attempt %d of %d)", c->f->name, reason,
+			  attempt + 1, CASE_NET_PORT_TRIES);
+	}
 	disk_overlay_free(overlays, c->f->guest.n_disks);
 	if (rc == VM_START_QEMU_FAILED) {
 		case_verdict(c, OUTCOME_QEMU_START_FAILED, "%s", reason);
@@ -592,6 +625,10 @@ static bool case_start(struct case_ctx *c, const char *run_dir)
 	}
 	if (rc != VM_START_OK) {
 		c->host_failed = rc == VM_START_HOST_FAILED;
+		case_verdict(c, OUTCOME_HARNESS_ERROR, "%s", reason);
+		return false;
+	}
+	if (c->f->machine.n_udp_ports && case_net_connect(c, reason, sizeof(reason)) < 0) {
 		case_verdict(c, OUTCOME_HARNESS_ERROR, "%s", reason);
 		return false;
 	}
@@ -641,6 +678,8 @@ static json_t *case_write_record(struct case_ctx *c, int64_t duration_ms)
 
 	if (c->base_facts)
 		json_object_set(record, "base", c->base_facts);
+	if (c->net.facts)
+		json_object_set(record, "network", c->net.facts);
 	case_record_write(c->case_dir, record);
 	json_decref(recipe);
 	return record;

@@ -156,6 +156,14 @@ static int replay_load(struct replay *r)
 			 json_string_value(json_object_get(base, "dir")) ?: "?");
 		return -1;
 	}
+	if (json_array_size(json_object_get(r->record, "network"))) {
+		/* Its datagrams came from Kiln, not from QEMU's record. */
+		util_err("replay: %s talked to its guest over the network (machine.network, "
+			 "udp_send steps), and replay cannot send those datagrams again nor "
+			 "record a user-mode network; run the case again with `kiln run`",
+			 r->case_dir);
+		return -1;
+	}
 	if (!json_is_object(r->recipe) ||
 	    strcmp(json_string_value(json_object_get(r->recipe, "schema")) ?: "",
 		   REPLAY_RECIPE_SCHEMA)) {

@@ -278,10 +278,15 @@ enum outcome replay_run_case(const struct fixture *f, const char *case_dir,
 
 	if (opts->base && replay_record_wanted(f, flags))
 		util_note("%s: not recorded: it starts from its base's saved state", f->name);
+	else if (f->machine.n_udp_ports && replay_record_wanted(f, flags))
+		util_note("%s: not recorded: its network datagrams come from kiln, which a "
+			  "replay cannot send again",
+			  f->name);
 	else if (replay_record_wanted(f, flags))
 		return record_case(f, case_dir, opts, record);
 	o = case_run(f, case_dir, opts, &rec);
-	if (o != OUTCOME_PASS && (flags & REPLAY_RECORD_FAILURES) && !stop_requested(opts->stop_fd))
+	if (o != OUTCOME_PASS && (flags & REPLAY_RECORD_FAILURES) && !f->machine.n_udp_ports &&
+	    !stop_requested(opts->stop_fd))
 		replay_record_failure_again(f, case_dir, opts, rec);
 	if (record)
 		*record = rec;

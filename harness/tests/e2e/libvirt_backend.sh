@@ -22,12 +22,15 @@ fixtures/selftest/tiny/build.sh "$BUILD/selftest" || lv_fail "cannot build the t
 # 1. Outcome classes. harness_error_no_run_dir needs its own environment
 # (its own e2e test sets it up), so it is left out here.
 sel=$(ls fixtures/selftest/*.json | grep -v harness_error_no_run_dir)
+# fail_udp_no_reply asks for machine.network, which only the qemu backend
+# has: under libvirt it must be refused with a clear reason (checked below).
 # shellcheck disable=SC2086 # one word per fixture
 "$KILN" run --reports "$scratch/sel" -j "$JOBS" --connect "$uri" $sel >"$scratch/sel.out" 2>&1
 for f in $sel; do
 	name=selftest/$(basename "$f" .json)
 	case $(basename "$f") in
 	pass_*) want=pass ;;
+	fail_udp_no_reply*) want=harness_error ;;
 	fail_*) want=fail ;;
 	guest_panicked*) want=guest_panicked ;;
 	replay_null_write*) want=guest_panicked ;;
@@ -45,7 +48,12 @@ $(cat "$scratch/sel.out")"
 	[ "$(lv_json "$scratch/sel/latest/$name/case.json" 'j["connect"]')" = "$uri" ] ||
 		lv_fail "$name: case.json does not name the connection"
 done
-echo "$lv_test: every self-test fixture has the qemu backend's class"
+reason=$(lv_json "$scratch/sel/latest/selftest/fail_udp_no_reply/case.json" 'j["reason"]')
+case $reason in
+*"machine.network needs the qemu backend"*) ;;
+*) lv_fail "fail_udp_no_reply under libvirt: reason '$reason', not the refusal of its network" ;;
+esac
+echo "$lv_test: every self-test fixture has the qemu backend's class (a network one is refused)"
 
 # 2. The case directory of a passing case with QMP steps, and of a panic.
 dir=$scratch/sel/latest/selftest/pass_qmp_steps

@@ -91,6 +91,10 @@ check fail_marker_unexpected fail 1 "unexpected marker line 'RUGO: halt ok'" ""
 check fail_marker_repeated fail 1 "marker line repeated: 'TINY: dup'" ""
 check fail_qmp_returns fail 1 "qmp 'query-status' returned {\"status\":\"running\"" ""
 check fail_qmp_error_class fail 1 "expected error class GenericError, got CommandNotFound" ""
+# No reply: the step is named, and the case ends at its 2 s step timeout,
+# not at the 30 s case timeout.
+check fail_udp_no_reply fail 1 \
+	"step 2: udp_send 7 bytes to guest port 9, expecting reply 'anyone?': no reply from 127.0.0.1:" 8000
 check qemu_start_failed_missing_kernel qemu_start_failed 3 \
 	"could not open kernel file '$here/../../build/guest/no-such-kernel.mb': No such file or directory" 1000
 check qemu_start_failed_unknown_device qemu_start_failed 3 \

@@ -43,6 +43,7 @@ struct fake_vm {
 
 static const struct fake_script *fake_scripts;
 static size_t fake_n_scripts;
+static int fake_starts_failed; /* for a script's start_failures */
 static const char *fake_journal_path;
 static char fake_trace_text[4096];
 static size_t fake_trace_len;
@@ -51,6 +52,7 @@ void fake_backend_play(const struct fake_script *scripts, size_t n)
 {
 	fake_scripts = scripts;
 	fake_n_scripts = n;
+	fake_starts_failed = 0;
 	fake_trace_len = 0;
 	fake_trace_text[0] = '\0';
 }
@@ -273,7 +275,8 @@ static enum vm_start_error fake_start(const struct vm_spec *spec, struct vm **ou
 	}
 	if (s->die_in_start)
 		raise(SIGKILL);
-	if (s->start != VM_START_OK) {
+	if (s->start != VM_START_OK &&
+	    (s->start_failures == 0 || fake_starts_failed++ < s->start_failures)) {
 		snprintf(reason, reason_len, "%s", s->reason ? s->reason : "fake start failure");
 		return s->start;
 	}
@@ -518,6 +521,7 @@ static void fake_free(struct vm *vm)
 const struct vm_ops fake_backend_ops = {
 	.name = "fake",
 	.ring = 0,
+	.user_network = true, /* it forwards nothing, but lets the engine try */
 	.start = fake_start,
 	.execute = fake_execute,
 	.resume = fake_resume,

@@ -94,6 +94,7 @@ struct fake_script {
 	 * case. The first script that matches plays. */
 	const char *name;
 	enum vm_start_error start;	  /* VM_START_OK, or the failure start() gives */
+	int start_failures;		  /* > 0: only the first N starts fail so */
 	const char *reason;		  /* a start failure's reason */
 	bool die_in_start;		  /* start() kills its own process (a dying worker) */
 	const struct fake_beat *beats;	  /* ended by FAKE_END; NULL: a hang */

@@ -656,6 +656,57 @@ START_TEST(qemu_start_failed_gives_qemu_reason_and_no_guest)
 }
 END_TEST
 
+/* A forwarded port taken between kiln's pick and QEMU's bind: QEMU fails
+ * with "Could not set up host forwarding rule", and the engine picks other
+ * ports and starts again, up to 3 times in all. */
+#define HOSTFWD_TAKEN                                                               \
+	"qemu-system-x86_64: -netdev user,id=kiln-net,hostfwd=udp:127.0.0.1:1-:7: " \
+	"Could not set up host forwarding rule 'udp:127.0.0.1:1-:7'"
+#define NET_TOP "'machine': {'network': {'udp': [7]}}, 'timeout_s': 4,"
+
+START_TEST(taken_forward_port_is_picked_again)
+{
+	static const struct fake_beat beats[] = {
+		BEAT_PRINT(10, "RUGO: boot ok\nRUGO: halt ok\n"), BEAT_EXIT(20, 33), {0}};
+	static const struct fake_script guest = {.start = VM_START_QEMU_FAILED,
+						 .start_failures = 2,
+						 .reason = HOSTFWD_TAKEN,
+						 .beats = beats};
+	json_t *rec = run_case(FIXTURE(NET_TOP, BOOT_HALT, DEBUG_EXIT_16), &guest, OUTCOME_PASS);
+
+	ck_assert(!strncmp(fake_backend_trace(), "start start start ", 18));
+	ck_assert_str_eq(jstr(rec, "network.0.host"), "127.0.0.1");
+	ck_assert_int_gt(jint(rec, "network.0.host_port"), 0);
+	json_decref(rec);
+}
+END_TEST
+
+START_TEST(taken_forward_port_three_times_is_qemu_start_failed)
+{
+	static const struct fake_script guest = {
+		.start = VM_START_QEMU_FAILED, .start_failures = 3, .reason = HOSTFWD_TAKEN};
+	json_t *rec = run_case(FIXTURE(NET_TOP, BOOT_HALT, DEBUG_EXIT_16), &guest,
+			       OUTCOME_QEMU_START_FAILED);
+
+	ck_assert_str_eq(fake_backend_trace(), "start start start ");
+	ck_assert_str_eq(jstr(rec, "reason"), HOSTFWD_TAKEN);
+	json_decref(rec);
+}
+END_TEST
+
+/* Any other start failure of a network case is not tried again. */
+START_TEST(other_start_failure_of_a_network_case_is_not_retried)
+{
+	static const struct fake_script guest = {.start = VM_START_QEMU_FAILED,
+						 .reason = "could not load kernel 'k.mb'"};
+	json_t *rec = run_case(FIXTURE(NET_TOP, BOOT_HALT, DEBUG_EXIT_16), &guest,
+			       OUTCOME_QEMU_START_FAILED);
+
+	ck_assert_str_eq(fake_backend_trace(), "start ");
+	json_decref(rec);
+}
+END_TEST
+
 START_TEST(harness_start_failure_is_a_harness_error)
 {
 	static const struct fake_script guest = {
@@ -935,6 +986,9 @@ static Suite *engine_suite(void)
 	tcase_add_test(console, send_reaches_the_guest_and_a_prompt_matches_without_newline);
 	tcase_add_test(console, unordered_group_takes_any_order_and_continues_after_its_last);
 	tcase_add_test(start, qemu_start_failed_gives_qemu_reason_and_no_guest);
+	tcase_add_test(start, taken_forward_port_is_picked_again);
+	tcase_add_test(start, taken_forward_port_three_times_is_qemu_start_failed);
+	tcase_add_test(start, other_start_failure_of_a_network_case_is_not_retried);
 	tcase_add_test(start, harness_start_failure_is_a_harness_error);
 	tcase_add_test(start, host_failed_at_start_says_so);
 	tcase_add_test(start, host_lost_mid_case_says_so);

@@ -580,6 +580,89 @@ START_TEST(errors_free_everything)
 }
 END_TEST
 
+/* A fixture with machine.network (ports `ports`) and one step `step`. */
+#define NET_FIXTURE(ports, step)                                \
+	"{\n"                                                   \
+	"  \"guest\": {\"kernel\": \"k.mb\"},\n"                \
+	"  \"machine\": {\"network\": {\"udp\": " ports "}},\n" \
+	"  \"steps\": [" step "],\n"                            \
+	"  \"exit\": {\"running\": true}\n"                     \
+	"}\n"
+
+/* machine.network and udp_send: ports, payload repeated to size, replies. */
+START_TEST(network_and_udp_steps)
+{
+	char err[1024] = "";
+	struct fixture *f = fixture_load(
+		write_fixture(
+			"net",
+			NET_FIXTURE("[7, 9]",
+				    "{\"udp_send\": \"ab\", \"port\": 9, \"size\": 5},\n"
+				    "{\"udp_send\": \"hi\", \"port\": 7, \"reply\": \"hi\"},\n"
+				    "{\"udp_send\": \"x\", \"port\": 7, \"reply_re\": \"^x+$\"}")),
+		err, sizeof(err));
+
+	ck_assert_msg(f != NULL, "%s", err);
+	ck_assert_uint_eq(f->machine.n_udp_ports, 2);
+	ck_assert_int_eq(f->machine.udp_ports[0], 7);
+	ck_assert_int_eq(f->machine.udp_ports[1], 9);
+	ck_assert_int_eq(f->steps[0].kind, STEP_UDP);
+	ck_assert_int_eq(f->steps[0].udp_port, 9);
+	ck_assert_uint_eq(f->steps[0].udp_len, 5);
+	ck_assert_str_eq(f->steps[0].udp_payload, "ababa");
+	ck_assert(!f->steps[0].has_reply);
+	ck_assert(f->steps[1].has_reply && !f->steps[1].reply.is_regex);
+	ck_assert(f->steps[2].has_reply && f->steps[2].reply.is_regex);
+	char *d = fixture_step_describe(&f->steps[1]);
+	ck_assert_str_eq(d, "udp_send 2 bytes to guest port 7, expecting reply 'hi'");
+	free(d);
+	fixture_free(f);
+}
+END_TEST
+
+START_TEST(network_bad)
+{
+	assert_load_error(NET_FIXTURE("[]", ""), "3:27", "network.udp lists 1 to 8 guest ports");
+	assert_load_error(NET_FIXTURE("[0]", ""), "3:35",
+			  "a guest UDP port is an integer from 1 to 65535");
+	assert_load_error(NET_FIXTURE("[7, 7]", ""), "3:38", "guest UDP port 7 is listed twice");
+	assert_load_error(NET_FIXTURE("[\"7\"]", ""), "3:35",
+			  "a guest UDP port is an integer from 1 to 65535");
+	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
+			  "  \"machine\": {\"network\": {\"tcp\": [23]}},\n"
+			  "  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
+			  "3:27", "unknown key 'tcp' in machine.network*");
+}
+END_TEST
+
+START_TEST(udp_step_bad)
+{
+	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"},\n"
+			  "  \"steps\": [{\"udp_send\": \"x\"}],\n"
+			  "  \"exit\": {\"running\": true}\n}\n",
+			  "3:14", "a udp_send step needs machine.network with a udp port");
+	assert_load_error(NET_FIXTURE("[7, 9]", "{\"udp_send\": \"x\"}"), "4:14",
+			  "machine.network forwards 2 udp ports: say which with 'port'");
+	assert_load_error(NET_FIXTURE("[7]", "{\"udp_send\": \"x\", \"port\": 8}"), "4:31",
+			  "guest port 8 is not in machine.network.udp");
+	assert_load_error(NET_FIXTURE("[7]", "{\"udp_send\": \"\"}"), "4:14",
+			  "udp_send needs 1 to 65507 bytes");
+	assert_load_error(NET_FIXTURE("[7]", "{\"udp_send\": \"x\", \"size\": 70000}"), "4:31",
+			  "size must be from 1 to 65507 bytes");
+	assert_load_error(
+		NET_FIXTURE("[7]", "{\"udp_send\": \"x\", \"reply\": \"a\", \"reply_re\": \"b\"}"),
+		"4:13", "a udp_send step expects 'reply' or 'reply_re', not both");
+	assert_load_error(NET_FIXTURE("[7]", "{\"udp_send\": \"x\", \"reply_re\": \"(\"}"), "4:31",
+			  "bad regular expression '(':*");
+	assert_load_error(NET_FIXTURE("[7]", "{\"expect\": \"x\", \"reply\": \"a\"}"), "4:29",
+			  "'reply' belongs to a 'udp_send' step, not 'expect'");
+	assert_load_error("{\n  \"guest\": {\"kernel\": \"k\"}, \"record\": true,\n"
+			  "  \"machine\": {\"network\": {\"udp\": [7]}},\n"
+			  "  \"steps\": [], \"exit\": {\"running\": true}\n}\n",
+			  "2:29", "a case with machine.network cannot be recorded");
+}
+END_TEST
+
 static Suite *fixture_suite(void)
 {
 	Suite *s = suite_create("fixture");
@@ -605,6 +688,9 @@ static Suite *fixture_suite(void)
 	tcase_add_test(bad, bad_steps);
 	tcase_add_test(bad, from_step_bad);
 	tcase_add_test(bad, errors_free_everything);
+	tcase_add_test(ok, network_and_udp_steps);
+	tcase_add_test(bad, network_bad);
+	tcase_add_test(bad, udp_step_bad);
 	suite_add_tcase(s, ok);
 	suite_add_tcase(s, bad);
 	return s;

@@ -32,6 +32,10 @@ struct vm_spec {
 	/* Start waiting for a saved state (QEMU's -incoming defer) instead of
 	 * booting: the engine then restores it over QMP (migrate-incoming). */
 	bool incoming;
+	/* The host ports on 127.0.0.1 that the engine picked for the
+	 * fixture's machine.network.udp ports, in the same order (NULL when
+	 * the fixture has no network). */
+	const int *udp_host_ports;
 };
 
 enum vm_start_error {
@@ -53,6 +57,10 @@ struct vm;
 struct vm_ops {
 	const char *name;
 	int ring;
+	/* It can give a fixture's machine.network (QEMU's user-mode network
+	 * with ports forwarded on 127.0.0.1); the engine refuses such a case
+	 * on a backend that cannot. */
+	bool user_network;
 	/* Start the guest paused. On failure *vm is NULL and reason says why
 	 * (for VM_START_QEMU_FAILED: QEMU's own words, first line). */
 	enum vm_start_error (*start)(const struct vm_spec *spec, struct vm **vm, char *reason,

@@ -43,6 +43,9 @@ static int listen_unix(const char *path)
 		return -1;
 	}
 	strcpy(sa.sun_path, path);
+	/* A start tried again in the same private directory (a forwarded
+	 * port was taken, case_net.c) finds the last attempt's socket. */
+	unlink(path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
@@ -330,6 +333,7 @@ static void qemu_free(struct vm *vm)
 const struct vm_ops backend_qemu_ops = {
 	.name = "qemu",
 	.ring = 1,
+	.user_network = true,
 	.start = qemu_start,
 	.execute = qemu_execute,
 	.resume = qemu_resume,

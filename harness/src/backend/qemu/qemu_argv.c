@@ -117,6 +117,27 @@ char **qemu_argv_machine(const struct fixture *f, const char *accel)
 	return a.v;
 }
 
+/* machine.network: QEMU's user-mode network, each guest UDP port forwarded
+ * from the host port the engine picked, on 127.0.0.1 only, and a virtio-net
+ * device without its option ROM, which Rugo's boot does not need. Not
+ * restrict=on: with it, libslirp (QEMU 7.2) drops the guest's replies to
+ * forwarded datagrams, so the echo never comes back. */
+static void argv_network(struct argv_buf *a, const struct vm_spec *spec)
+{
+	const struct fixture *f = spec->fixture;
+	size_t len = 64;
+
+	if (!f->machine.n_udp_ports || !spec->udp_host_ports)
+		return;
+	char *netdev = util_malloc(len + 48 * f->machine.n_udp_ports);
+	int off = snprintf(netdev, len, "user,id=kiln-net");
+	for (size_t i = 0; i < f->machine.n_udp_ports; i++)
+		off += sprintf(netdev + off, ",hostfwd=udp:127.0.0.1:%d-:%d",
+			       spec->udp_host_ports[i], f->machine.udp_ports[i]);
+	argv_pair(a, "-netdev", netdev);
+	argv_pair(a, "-device", util_strdup("virtio-net-pci,netdev=kiln-net,romfile="));
+}
+
 char **qemu_argv_build(const struct vm_spec *spec, const char *qmp_sock, const char *console_sock)
 {
 	struct argv_buf a = {0};
@@ -125,6 +146,7 @@ char **qemu_argv_build(const struct vm_spec *spec, const char *qmp_sock, const c
 	for (size_t i = 0; machine[i]; i++)
 		argv_add(&a, machine[i]);
 	free(machine);
+	argv_network(&a, spec);
 	argv_add(&a, util_strdup("-S"));
 	if (spec->incoming) /* the same machine, its state loaded over QMP */
 		argv_pair(&a, "-incoming", util_strdup("defer"));

@@ -7,7 +7,9 @@ Each pair must be equal after times and paths are taken out:
   - times: keys ending in _ms, and the durations in reasons
     ("at 351 ms", "waited 2.9 s");
   - paths: each side's case directory and private run directory
-    (kiln-XXXXXX), and the QEMU pid.
+    (kiln-XXXXXX), and the QEMU pid;
+  - the host ports kiln picked for machine.network ("host_port" keys,
+    and 127.0.0.1:PORT in the argv and in reasons).
 Then one more allowance, for what depends on how far the guest had got
 when the verdict came (a faster side may stop the guest one byte earlier):
 one side may be *behind* the other, and only so:
@@ -31,6 +33,7 @@ import sys
 EXIT = {"pass": 0, "fail": 1, "qemu_start_failed": 3, "guest_silent": 4,
         "guest_panicked": 5, "timeout": 6, "harness_error": 7}
 RUN_DIR = re.compile(r"/kiln-[A-Za-z0-9]{6}(?=/|$)")
+HOST_PORT = re.compile(r"\b127\.0\.0\.1:[0-9]+")
 DURATION = re.compile(r"\b(at|waited) [0-9]+(\.[0-9]+)? (ms|s)\b")
 BEHIND_KEYS = ("console_bytes", "markers", "last_marker", "steps", "exit")
 CAPSULE_BEHIND_KEYS = ("console_tail", "last_marker", "registers", "registers_error", "status")
@@ -40,11 +43,12 @@ def norm(v, case_dir):
     """v without times and paths."""
     if isinstance(v, dict):
         return {k: norm(x, case_dir) for k, x in v.items()
-                if not k.endswith("_ms") and k != "pid"}
+                if not k.endswith("_ms") and k not in ("pid", "host_port")}
     if isinstance(v, list):
         return [norm(x, case_dir) for x in v]
     if isinstance(v, str):
         v = RUN_DIR.sub("/<run_dir>", v.replace(case_dir, "<case_dir>"))
+        v = HOST_PORT.sub("127.0.0.1:<port>", v)
         return DURATION.sub(lambda m: m.group(1) + " <t> " + m.group(3), v)
     return v
 
