@@ -106,4 +106,8 @@ void case_diag_feed(struct case_ctx *c, const char *buf, size_t len);
 json_t *case_diag_collect(struct case_ctx *c);
 void case_diag_free(struct case_ctx *c);
 
+/* case_crash.c: a failing case's "title" and symbolized "crash" (from the
+ * console and c->diagnostics), added to record. */
+void case_crash_add(const struct case_ctx *c, json_t *record);
+
 #endif

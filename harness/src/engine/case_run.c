@@ -621,6 +621,7 @@ static json_t *case_write_record(struct case_ctx *c, int64_t duration_ms)
 
 	if (c->base_facts)
 		json_object_set(record, "base", c->base_facts);
+	case_crash_add(c, record);
 	case_record_write(c->case_dir, record);
 	json_decref(recipe);
 	return record;
