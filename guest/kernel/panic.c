@@ -34,7 +34,7 @@ void halt_ok(void)
 	qemu_exit(QEMU_EXIT_OK);
 }
 
-#define TRACE_MAX 16	   // frames printed at most
+#define TRACE_MAX 16	     // frames printed at most
 #define TRACE_FRAME_MAX 4096 // a larger gap between frames is not a frame
 
 // Print the return addresses of the frame-pointer chain from rbp, as
@@ -51,7 +51,8 @@ static void panic_trace(const uint64 *rbp)
 		if (rbp[1] == 0)
 			break;
 		kprintf(" %p", (void *)rbp[1]);
-		if ((uintptr)next & 7 || next <= rbp || (uintptr)next - (uintptr)rbp > TRACE_FRAME_MAX)
+		if ((uintptr)next & 7 || next <= rbp ||
+		    (uintptr)next - (uintptr)rbp > TRACE_FRAME_MAX)
 			break;
 		rbp = next;
 	}

@@ -70,7 +70,12 @@ static char *crash_addr2line(const char *elf, const struct crash_addrs *a, char 
 {
 	const char *tool = getenv("KILN_ADDR2LINE");
 	char *argv[8 + CRASH_ADDRS_MAX] = {(char *)(tool && *tool ? tool : "addr2line"),
-					   "-f", "-i", "-p", "-a", "-e", (char *)elf};
+					   "-f",
+					   "-i",
+					   "-p",
+					   "-a",
+					   "-e",
+					   (char *)elf};
 	char hex[CRASH_ADDRS_MAX][24], *out = NULL;
 	size_t argc = 7, len = 0;
 	int fds[2], status = 0;
@@ -113,7 +118,8 @@ static char *crash_addr2line(const char *elf, const struct crash_addrs *a, char 
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		*err = util_strdup_printf("%s failed on %s (%s %d)", argv[0], elf,
 					  WIFEXITED(status) ? "status" : "signal",
-					  WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+					  WIFEXITED(status) ? WEXITSTATUS(status)
+							    : WTERMSIG(status));
 		free(out);
 		return NULL;
 	}

@@ -41,9 +41,9 @@ void case_crash_add(const struct case_ctx *c, json_t *record)
 		free(path);
 	}
 	const char *function = json_string_value(json_object_get(crash, "function"));
-	char *title = crash_title(class_text, d ? json_string_value(json_object_get(d, "code")) : NULL,
-				  d ? json_string_value(json_object_get(d, "subject")) : NULL,
-				  function);
+	char *title =
+		crash_title(class_text, d ? json_string_value(json_object_get(d, "code")) : NULL,
+			    d ? json_string_value(json_object_get(d, "subject")) : NULL, function);
 	json_object_set_new(record, "title", json_string(title));
 	if (crash)
 		json_object_set_new(record, "crash", crash);

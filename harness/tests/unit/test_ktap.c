@@ -77,8 +77,8 @@ START_TEST(kunit_suite_on_a_linux_console)
 	/* the line of "    ok 1 kmalloc_uaf" in the log */
 	ck_assert_int_eq(json_integer_value(json_object_get(result(out, 0), "line")), 150);
 	ck_assert_uint_eq(n_errors(out), 0);
-	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(out, "counts"), "pass")),
-			 1);
+	ck_assert_int_eq(
+		json_integer_value(json_object_get(json_object_get(out, "counts"), "pass")), 1);
 	json_decref(out);
 	free(log);
 }
@@ -120,8 +120,8 @@ START_TEST(a_crash_marks_the_running_test)
 
 	ck_assert_uint_eq(n_results(out), 1);
 	check_result(out, 0, "kasan.#1", "crashed");
-	ck_assert_ptr_nonnull(strstr(
-		json_string_value(json_object_get(result(out, 0), "reason")), "guest_panicked"));
+	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(result(out, 0), "reason")),
+				     "guest_panicked"));
 	ck_assert_uint_eq(n_errors(out), 0);
 	json_decref(out);
 	free(log);
@@ -236,7 +236,8 @@ START_TEST(hostile_bytes_never_crash)
 		for (size_t i = 0; i < sizeof(buf); i++) {
 			seed = seed * 1103515245u + 12345u;
 			/* mostly KTAP's own characters, so that lines look like it */
-			static const char alphabet[] = "ok not1234567890.# \n\n    KTAP version1\0\xff";
+			static const char alphabet[] =
+				"ok not1234567890.# \n\n    KTAP version1\0\xff";
 			buf[i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
 		}
 		json_t *out = parse(KTAP_KTAP, buf, sizeof(buf), 1 + round * 13,
