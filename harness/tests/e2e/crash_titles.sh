@@ -3,7 +3,8 @@
 # titles that name the guilty function (kiln/diag/crash.h), and a second
 # build of Rugo whose code is moved by 4 KiB of padding
 # (GUEST_EXTRA_CFLAGS=-DRUGO_LAYOUT_PAD, guest/kernel/panic.c) gives the
-# very same titles while its addresses differ.
+# very same titles while its addresses differ. The frames, with file:line,
+# are in case.json and on report.html.
 #
 # Each scenario runs under a fixture written here whose only step never
 # matches and whose fail pattern is the panic marker, so the case ends
@@ -83,6 +84,12 @@ for name, title in want.items():
         print("crash_titles: FAIL %s: the padded build has the same addresses %r" % (name, pa))
         bad += 1
     print("crash_titles: %s: %r (addresses %s / %s)" % (name, plain.get("title"), pa[:1], pb[:1]))
+# The raw report is on the page too, file:line per frame.
+page = open(os.path.join(sys.argv[1], "report.html")).read()
+for part in ("<code>replay_slot_store</code>", "scen_replay.c:", "<code>scen_divide_error</code>"):
+    if part not in page:
+        print("crash_titles: FAIL report.html has no %r" % part)
+        bad += 1
 sys.exit(1 if bad else 0)
 PY
 
