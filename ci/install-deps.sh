@@ -22,11 +22,13 @@ PKGS_TOOLS="lld clang libclang-rt-14-dev"
 # Regenerating the diagnostics golden corpus (harness/tests/diag_golden/capture.sh): Linux
 # logs boot Debian's kernel with a busybox initramfs and a test module built
 # against its headers; the KASAN logs build a kernel from Debian's source.
-PKGS_DIAG_CAPTURE="g++ linux-headers-amd64 linux-source flex bison bc libelf-dev"
+PKGS_DIAG_CAPTURE="g++ linux-headers-amd64 flex bison bc libelf-dev"
 # The Linux guest of the test suite (fixtures/linux, harness/tests/linux.mk):
 # Debian's own kernel and a busybox initramfs packed with cpio, so `make test`
 # shows kiln on a guest nobody here wrote (also what diag-capture boots).
-PKGS_LINUX_GUEST="linux-image-amd64 busybox-static cpio"
+# linux-source gives the kernel's kselftest harness, whose KTAP output the
+# KTAP tests read from a real Linux guest (fixtures/ktap).
+PKGS_LINUX_GUEST="linux-image-amd64 busybox-static cpio linux-source"
 # Benchmarks (bench/): the pexpect peer that kiln is measured against.
 PKGS_BENCH="python3-pexpect"
 # Local checks (ci/run_local_checks.sh).

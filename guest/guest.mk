@@ -28,11 +28,12 @@ GUEST_USER_LIB_OBJS := $(patsubst guest/%,$(GUEST_OUT)/user/%.o, \
 # Freestanding, no red zone (interrupts push on the kernel stack), no SSE or
 # x87 state (traps and context switches save general registers only), frame
 # pointers kept for backtraces. -mcmodel=small fits a kernel below 2 GiB.
+# GUEST_EXTRA_CFLAGS is for test builds (-DRUGO_LAYOUT_PAD, panic.c).
 GUEST_CFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-mno-red-zone -mgeneral-regs-only -mno-mmx -mno-sse -mno-sse2 -mno-80387 \
 	-mcmodel=small -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-O2 -g -Wall -Wextra -Werror -Wstrict-prototypes -MMD -MP \
-	-Iguest/common -Iguest/kernel
+	-Iguest/common -Iguest/kernel $(GUEST_EXTRA_CFLAGS)
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest/kernel/kernel.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none
 GUEST_OBJCOPY ?= objcopy

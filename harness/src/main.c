@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kiln/diag/diag.h"
+#include "kiln/fixture/known.h"
 #include "kiln/fixture/validate.h"
 #include "kiln/lib/outcome.h"
 #include "kiln/replay/replay.h"
@@ -29,6 +30,7 @@ static const struct command commands[] = {
 	{"report", report_main, "report.html, junit.xml and report.tap again: kiln report RUN_DIR"},
 	{"compare", compare_main, "what changed between two runs: kiln compare BASE_RUN NEW_RUN"},
 	{"merge", merge_main, "one run from several shards: kiln merge -o OUT_DIR RUN_DIR..."},
+	{"known", known_main, "check known-issues files, expired entries: kiln known FILE..."},
 	{"help", help_main, "this list"},
 };
 

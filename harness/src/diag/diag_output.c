@@ -13,9 +13,7 @@
 
 bool diag_strict_from_env(void)
 {
-	const char *v = getenv("CI_STRICT");
-
-	return v && !strcmp(v, "1");
+	return util_ci_strict();
 }
 
 enum diag_severity diag_finding_severity(const struct diag_finding *f, bool strict)

@@ -189,5 +189,16 @@ const char *const diag_generic_frames[] = {
 	"__irq_exit_rcu",
 	"do_syscall_64",
 	"entry_SYSCALL_64*",
+	/* Rugo's trap path and printf (docs/guest.md): a title names the
+	 * function that trapped or called panic, not the reporting */
+	"trap",
+	"trap_kernel_exception",
+	"trap_print_frame",
+	"alltraps",
+	"trapret",
+	"kprintf",
+	"kvprintf",
+	"qemu_exit",
+	"panic_trace",
 	NULL,
 };

@@ -81,6 +81,7 @@ bool case_console_read(struct case_ctx *c)
 		}
 		case_console_log(c, buf, (size_t)n);
 		case_diag_feed(c, buf, (size_t)n);
+		case_ktap_feed(c, buf, (size_t)n);
 		console_feed(c->con, buf, (size_t)n, util_now_ms());
 	}
 }

@@ -66,6 +66,8 @@ struct case_ctx {
 	char reason[1024];
 	json_t *capsule;
 	json_t *diagnostics; /* SMOKES_* findings of a case that did not pass */
+	struct ktap *ktap;   /* "results": the parser, while the console streams */
+	json_t *subtests;    /* "results": what it found, at the verdict */
 	/* The normalizer reads the console as it arrives, so a failing case's
 	 * diagnostics need no second pass over console.log (which stops at its
 	 * cap; the scan does not). */
@@ -133,5 +135,14 @@ void case_diag_start(struct case_ctx *c);
 void case_diag_feed(struct case_ctx *c, const char *buf, size_t len);
 json_t *case_diag_collect(struct case_ctx *c);
 void case_diag_free(struct case_ctx *c);
+
+/* case_ktap.c: "results" parsed as the console streams, then judged once
+ * the verdict is known (the case fails on a malformed stream). */
+void case_ktap_feed(struct case_ctx *c, const char *buf, size_t len);
+void case_ktap_finish(struct case_ctx *c);
+
+/* case_crash.c: a failing case's "title" and symbolized "crash" (from the
+ * console and c->diagnostics), added to record. */
+void case_crash_add(const struct case_ctx *c, json_t *record);
 
 #endif

@@ -496,6 +496,8 @@ static void case_fini(struct case_ctx *c)
 	json_decref(c->steps);
 	json_decref(c->capsule);
 	json_decref(c->diagnostics);
+	json_decref(c->subtests);
+	ktap_free(c->ktap);
 	json_decref(c->base_facts);
 	json_decref(c->fail_record);
 	case_diag_free(c);
@@ -680,6 +682,9 @@ static json_t *case_write_record(struct case_ctx *c, int64_t duration_ms)
 		json_object_set(record, "base", c->base_facts);
 	if (c->net.facts)
 		json_object_set(record, "network", c->net.facts);
+	if (c->subtests)
+		json_object_set(record, "subtests", c->subtests);
+	case_crash_add(c, record);
 	case_record_write(c->case_dir, record);
 	json_decref(recipe);
 	return record;
@@ -707,6 +712,7 @@ enum outcome case_run(const struct fixture *f, const char *case_dir, const struc
 	} else if (case_start(&c, run_dir)) {
 		case_loop(&c);
 	}
+	case_ktap_finish(&c);
 	if (c.outcome != OUTCOME_PASS)
 		c.capsule = capsule_collect(&c);
 	if (c.outcome != OUTCOME_PASS)

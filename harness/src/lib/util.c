@@ -36,6 +36,13 @@ bool util_json_only(void)
 	return v && strcmp(v, "1") == 0;
 }
 
+bool util_ci_strict(void)
+{
+	const char *v = getenv("CI_STRICT");
+
+	return v && strcmp(v, "1") == 0;
+}
+
 static void util_vmessage(const char *fmt, va_list ap)
 {
 	char line[4096];

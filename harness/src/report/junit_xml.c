@@ -8,7 +8,9 @@
  * with message "<class>: <reason>" and as text the reason and the SMOKES_*
  * lines, then <system-out> with the console tail, inside the testcase.
  * Guest bytes pass through text_xml_escape(), so the file stays valid XML
- * whatever the guest printed.
+ * whatever the guest printed. A failure matched to a known issue is
+ * <skipped> with the issue; a case with KTAP results is followed by one
+ * testcase per subtest (junit_subtests).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 
 #include "kiln/lib/text.h"
 #include "kiln/lib/util.h"
+#include "kiln/report/run_verdict.h"
 #include "report_formats.h"
 #include "report_json.h"
 
@@ -50,6 +53,65 @@ static void junit_names(FILE *out, const char *name, long long attempt)
 	free(area);
 }
 
+/* A failure matched to a known issue: skipped, with the issue as reason. */
+static void junit_known(FILE *out, const json_t *rec)
+{
+	const json_t *known = json_object_get(rec, "known");
+
+	fputs("    <skipped message=\"known issue ", out);
+	junit_text(out, report_str(known, "link", ""));
+	fputs(" (expires ", out);
+	junit_text(out, report_str(known, "expires", ""));
+	fputs("): ", out);
+	junit_text(out, report_str(rec, "title", ""));
+	fputs("\"/>\n", out);
+}
+
+/* One testcase per KTAP subtest, after its case's: classname is the case
+ * ("kiln.linux.kunit"), name the subtest's path ("kasan.kmalloc_uaf"). A
+ * failed or crashed subtest has <failure>; a skipped or unrun one
+ * <skipped>, with the reason. */
+static void junit_subtests(FILE *out, const json_t *rec)
+{
+	char *dotted = util_strdup(report_str(rec, "name", ""));
+	const json_t *r;
+	size_t i;
+
+	for (char *p = dotted; *p; p++)
+		if (*p == '/')
+			*p = '.';
+
+	json_array_foreach (json_object_get(json_object_get(rec, "subtests"), "results"), i, r) {
+		const char *status = report_str(r, "status", "");
+		bool failed = !strcmp(status, "fail") || !strcmp(status, "crashed");
+		bool skipped = !strcmp(status, "skip") || !strcmp(status, "not_run");
+		fputs("  <testcase classname=\"kiln.", out);
+		junit_text(out, dotted);
+		if (report_int(rec, "attempt") > 1)
+			fprintf(out, " #%lld", report_int(rec, "attempt"));
+		fputs("\" name=\"", out);
+		junit_text(out, report_str(r, "name", ""));
+		fprintf(out, "\" time=\"%.3f\"", (double)report_int(r, "duration_ms") / 1000.0);
+		if (!failed && !skipped) {
+			fputs("/>\n", out);
+			continue;
+		}
+		fprintf(out, ">\n    <%s", failed ? "failure type=\"" : "skipped");
+		if (failed) {
+			junit_text(out, status);
+			fputc('"', out);
+		}
+		fputs(" message=\"", out);
+		junit_text(out, status);
+		if (*report_str(r, "reason", "")) {
+			fputs(": ", out);
+			junit_text(out, report_str(r, "reason", ""));
+		}
+		fprintf(out, "\"/>\n  </testcase>\n");
+	}
+	free(dotted);
+}
+
 static void junit_case(FILE *out, const json_t *rec)
 {
 	const char *o = report_str(rec, "outcome", "");
@@ -60,7 +122,9 @@ static void junit_case(FILE *out, const json_t *rec)
 	fputs("  <testcase ", out);
 	junit_names(out, report_str(rec, "name", ""), report_int(rec, "attempt"));
 	fprintf(out, " time=\"%.3f\">\n", (double)report_int(rec, "duration_ms") / 1000.0);
-	if (strcmp(o, "pass") != 0) {
+	if (run_verdict_is_known(rec)) {
+		junit_known(out, rec);
+	} else if (strcmp(o, "pass") != 0) {
 		fprintf(out, "    <%s type=\"", elem);
 		junit_text(out, report_str(rec, "class", ""));
 		fputs("\" message=\"", out);
@@ -83,27 +147,35 @@ static void junit_case(FILE *out, const json_t *rec)
 		}
 	}
 	fputs("  </testcase>\n", out);
+	junit_subtests(out, rec);
 }
 
 char *run_report_junit(json_t *records, long long duration_ms)
 {
 	char *buf = NULL;
-	size_t len = 0, i, failures = 0, errors = 0;
+	size_t len = 0, i, failures = 0, errors = 0, skipped = 0, tests = 0;
 	FILE *out = util_memstream(&buf, &len);
 	json_t *rec;
 
 	json_array_foreach (records, i, rec) {
 		const char *o = report_str(rec, "outcome", "");
-		failures += strcmp(o, "pass") != 0 && strcmp(o, "harness_error") != 0;
-		errors += !strcmp(o, "harness_error");
+		const json_t *counts = json_object_get(json_object_get(rec, "subtests"), "counts");
+		bool known = run_verdict_is_known(rec);
+		failures += !known && strcmp(o, "pass") != 0 && strcmp(o, "harness_error") != 0;
+		errors += !known && !strcmp(o, "harness_error");
+		skipped += known;
+		tests += 1 + json_array_size(
+				     json_object_get(json_object_get(rec, "subtests"), "results"));
+		failures += (size_t)run_verdict_failed_subtests(rec);
+		skipped += (size_t)(report_int(counts, "skip") + report_int(counts, "not_run"));
 	}
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	fprintf(out,
 		"<testsuites tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n"
 		" <testsuite name=\"kiln\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-		"skipped=\"0\" time=\"%.3f\">\n",
-		json_array_size(records), failures, errors, (double)duration_ms / 1000.0,
-		json_array_size(records), failures, errors, (double)duration_ms / 1000.0);
+		"skipped=\"%zu\" time=\"%.3f\">\n",
+		tests, failures, errors, (double)duration_ms / 1000.0, tests, failures, errors,
+		skipped, (double)duration_ms / 1000.0);
 	json_array_foreach (records, i, rec)
 		junit_case(out, rec);
 	fprintf(out, " </testsuite>\n</testsuites>\n");

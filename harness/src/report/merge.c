@@ -22,6 +22,7 @@
 #include "kiln/report/report_cli.h"
 #include "kiln/report/run_dir.h"
 #include "kiln/report/run_report.h"
+#include "kiln/report/run_verdict.h"
 #include "report_json.h"
 
 /* cp -a src dst, dst's parent made first. 0 or -1 after an error. */
@@ -110,20 +111,6 @@ static int merge_records(struct run_dir *in, int n, const char *out, json_t *rec
 	return 0;
 }
 
-/* kiln's exit code for the merged cases, as kiln run gives it. */
-static int merge_exit_code(const json_t *records, bool interrupted)
-{
-	enum outcome worst = OUTCOME_PASS;
-	const json_t *rec;
-	size_t i;
-
-	json_array_foreach (records, i, rec) {
-		enum outcome o = outcome_from_name(report_str(rec, "outcome", ""));
-		worst = outcome_worst(worst, o == OUTCOME_COUNT ? OUTCOME_HARNESS_ERROR : o);
-	}
-	return interrupted ? KILN_EXIT_INTERRUPTED : outcome_exit_code(worst);
-}
-
 static int merge_write(struct run_dir *in, int n, const char *out, json_t *records, json_t *argv,
 		       bool tap)
 {
@@ -146,7 +133,7 @@ static int merge_write(struct run_dir *in, int n, const char *out, json_t *recor
 				  .backend = report_str(in[0].report, "backend", "?"),
 				  .duration_ms = duration,
 				  .interrupted = interrupted,
-				  .exit_code = merge_exit_code(records, interrupted),
+				  .exit_code = run_verdict_exit_code(records, interrupted),
 				  .argv = argv};
 	json_t *report = run_report_build(&facts, records, (size_t)not_run);
 	json_object_set_new(report, "merged_from", from);

@@ -18,6 +18,7 @@
 #include "kiln/lib/text.h"
 #include "kiln/lib/util.h"
 #include "kiln/report/timeline.h"
+#include "report_html_parts.h"
 #include "report_json.h"
 
 static const char html_css[] =
@@ -43,9 +44,8 @@ static const char html_css[] =
 	".legend span{margin-right:1.5em}.legend .ev-start{color:#555}.legend .ev-marker{color:#27c}"
 	".legend .ev-step{color:#7a4}.legend .ev-fail{color:#d00}.legend .ev-end{color:#222}";
 
-/* Text and attribute values: & < > " ' escaped, valid UTF-8, and control
- * bytes shown. */
-static void html_text(FILE *out, const char *s)
+/* See report_html_parts.h. */
+void html_text(FILE *out, const char *s)
 {
 	char *shown = text_escape_controls(s, strlen(s));
 
@@ -455,6 +455,7 @@ static void html_case(FILE *out, const json_t *c, size_t idx, const json_t *reco
 		}
 		html_events(out, events[i]);
 		html_diagnostics(out, rec);
+		html_results(out, rec);
 		html_capsule(out, rec, dir);
 		html_links(out, dir);
 		html_replay(out, run_dir, dir);

@@ -15,8 +15,54 @@
 #include "kiln/lib/util.h"
 #include "kiln/report/case_line.h"
 #include "kiln/report/report_html.h"
+#include "kiln/report/run_verdict.h"
 #include "report_formats.h"
 #include "report_json.h"
+
+/* An attempt's subtests in report.json: each result's name, status,
+ * duration and reason, and the counts (case.json has the rest). */
+static json_t *run_report_subtests(const json_t *subtests)
+{
+	json_t *results = json_array(), *r;
+	size_t i;
+
+	json_array_foreach (json_object_get(subtests, "results"), i, r) {
+		json_t *o = json_pack("{s:O, s:O, s:O}", "name", json_object_get(r, "name"),
+				      "status", json_object_get(r, "status"), "duration_ms",
+				      json_object_get(r, "duration_ms"));
+		if (json_object_get(r, "reason"))
+			json_object_set(o, "reason", json_object_get(r, "reason"));
+		json_array_append_new(results, o);
+	}
+	return json_pack("{s:O, s:o, s:O}", "counts", json_object_get(subtests, "counts"),
+			 "results", results, "errors", json_object_get(subtests, "errors"));
+}
+
+/* Over every record: the subtests per status, and the failures matched to
+ * a known issue (counted apart from the failed). */
+static json_t *run_report_totals(json_t *records, size_t *known)
+{
+	json_t *totals = json_pack("{s:i, s:i, s:i, s:i, s:i}", "pass", 0, "fail", 0, "skip", 0,
+				   "crashed", 0, "not_run", 0);
+	json_t *rec;
+	size_t i;
+
+	*known = 0;
+	json_array_foreach (records, i, rec) {
+		const char *status;
+		json_t *n;
+		*known += run_verdict_is_known(rec);
+		json_object_foreach (json_object_get(json_object_get(rec, "subtests"), "counts"),
+				     status, n) {
+			json_t *t = json_object_get(totals, status);
+			if (t)
+				json_object_set_new(totals, status,
+						    json_integer(json_integer_value(t) +
+								 json_integer_value(n)));
+		}
+	}
+	return totals;
+}
 
 /* Group records of the same case (several under --repeat) into one entry
  * with its passes out of runs. */
@@ -72,6 +118,14 @@ static json_t *run_report_cases(json_t *records)
 		json_t *rf = json_object_get(rec, "record_failures");
 		if (rf)
 			json_object_set(attempt, "record_failures", rf);
+		/* the failure's title, a known issue it matched, KTAP results */
+		if (json_object_get(rec, "title"))
+			json_object_set(attempt, "title", json_object_get(rec, "title"));
+		if (json_object_get(rec, "known"))
+			json_object_set(attempt, "known", json_object_get(rec, "known"));
+		if (json_object_get(rec, "subtests"))
+			json_object_set_new(attempt, "subtests",
+					    run_report_subtests(json_object_get(rec, "subtests")));
 		/* kiln merge: the run, shard and host the attempt came from */
 		if (json_object_get(rec, "source"))
 			json_object_set(attempt, "source", json_object_get(rec, "source"));
@@ -108,11 +162,14 @@ json_t *run_report_build(const struct run_facts *facts, json_t *records, size_t 
 	json_object_set_new(r, "duration_ms", json_integer(facts->duration_ms));
 	json_object_set_new(r, "interrupted", json_boolean(facts->interrupted));
 	json_object_set_new(r, "exit_code", json_integer(facts->exit_code));
+	size_t known;
+	json_t *subtests = run_report_totals(records, &known);
 	json_object_set_new(r, "summary",
-			    json_pack("{s:i, s:i, s:i, s:i, s:o}", "runs",
+			    json_pack("{s:i, s:i, s:i, s:i, s:i, s:o, s:o}", "runs",
 				      (int)json_array_size(records), "passed", (int)passed,
-				      "failed", (int)(json_array_size(records) - passed), "not_run",
-				      (int)not_run, "outcomes", counts));
+				      "failed", (int)(json_array_size(records) - passed - known),
+				      "known", (int)known, "not_run", (int)not_run, "outcomes",
+				      counts, "subtests", subtests));
 	json_object_set_new(r, "cases", run_report_cases(records));
 	return r;
 }

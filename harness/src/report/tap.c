@@ -7,7 +7,9 @@
  * run is followed by a YAML diagnostic block (indented 2, between "---"
  * and "...") with its name, attempt, outcome, class, reason, duration_ms,
  * dir and SMOKES_* lines; the strings are written as JSON strings with
- * non-ASCII escaped, which are valid YAML double-quoted scalars.
+ * non-ASCII escaped, which are valid YAML double-quoted scalars. A known
+ * failure is "ok ... # SKIP known issue <link>"; a case's KTAP results are
+ * a TAP 14 subtest before its point, which fails when one of them did.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,21 +19,8 @@
 #include "kiln/lib/util.h"
 #include "kiln/report/case_line.h"
 #include "kiln/report/run_report.h"
+#include "kiln/report/run_verdict.h"
 #include "report_json.h"
-
-static void tap_description(FILE *out, const json_t *rec)
-{
-	char *line = case_line_from_record(rec);
-	char *clean = text_utf8_clean(line, strlen(line));
-
-	for (const char *p = clean; *p; p++) {
-		if (*p == '\\' || *p == '#')
-			fputc('\\', out);
-		fputc(*p == '\n' || *p == '\r' ? ' ' : *p, out);
-	}
-	free(line);
-	free(clean);
-}
 
 /* One YAML line: lead (indent and "key: " or "- "), then value as a
  * double-quoted scalar. */
@@ -66,6 +55,58 @@ static void tap_yaml(FILE *out, const json_t *rec)
 	fputs("  ...\n", out);
 }
 
+/* TAP 14 escaping of a description: '\' and '#', line breaks as spaces. */
+static void tap_escaped(FILE *out, const char *s)
+{
+	char *clean = text_utf8_clean(s, strlen(s));
+
+	for (const char *p = clean; *p; p++) {
+		if (*p == '\\' || *p == '#')
+			fputc('\\', out);
+		fputc(*p == '\n' || *p == '\r' ? ' ' : *p, out);
+	}
+	free(clean);
+}
+
+/* A case's KTAP results as a TAP 14 subtest, before the case's own point:
+ * a skipped or unrun subtest is "ok ... # SKIP", a failed or crashed one
+ * "not ok". */
+static void tap_subtests(FILE *out, const json_t *rec)
+{
+	const json_t *results = json_object_get(json_object_get(rec, "subtests"), "results"), *r;
+	size_t i;
+
+	if (!json_is_array(results))
+		return;
+	fputs("    # Subtest: ", out);
+	tap_escaped(out, report_str(rec, "name", ""));
+	fprintf(out, "\n    1..%zu\n", json_array_size(results));
+	json_array_foreach (results, i, r) {
+		const char *status = report_str(r, "status", "");
+		bool bad = !strcmp(status, "fail") || !strcmp(status, "crashed");
+		bool skip = !strcmp(status, "skip") || !strcmp(status, "not_run");
+		fprintf(out, "    %sok %zu - ", bad ? "not " : "", i + 1);
+		tap_escaped(out, report_str(r, "name", ""));
+		if (skip || !strcmp(status, "crashed")) {
+			fputs(skip ? " # SKIP " : " \\# ", out);
+			tap_escaped(out, status);
+			if (*report_str(r, "reason", "")) {
+				fputs(": ", out);
+				tap_escaped(out, report_str(r, "reason", ""));
+			}
+		}
+		fputc('\n', out);
+	}
+}
+
+static void tap_description(FILE *out, const json_t *rec)
+{
+	char *line = case_line_from_record(rec);
+
+	tap_escaped(out, line);
+	free(line);
+}
+
 char *run_report_tap(json_t *records)
 {
 	char *buf = NULL;
@@ -75,9 +116,16 @@ char *run_report_tap(json_t *records)
 
 	fprintf(out, "TAP version 14\n1..%zu\n", json_array_size(records));
 	json_array_foreach (records, i, rec) {
-		bool ok = !strcmp(report_str(rec, "outcome", ""), "pass");
+		bool known = run_verdict_is_known(rec);
+		bool ok = known || (!strcmp(report_str(rec, "outcome", ""), "pass") &&
+				    run_verdict_failed_subtests(rec) == 0);
+		tap_subtests(out, rec);
 		fprintf(out, "%sok %zu - ", ok ? "" : "not ", i + 1);
 		tap_description(out, rec);
+		if (known) {
+			fputs(" # SKIP known issue ", out);
+			tap_escaped(out, report_str(json_object_get(rec, "known"), "link", ""));
+		}
 		fputc('\n', out);
 		if (!ok)
 			tap_yaml(out, rec);

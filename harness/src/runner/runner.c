@@ -33,6 +33,8 @@
 #include "kiln/report/case_record.h"
 #include "kiln/report/compare.h"
 #include "kiln/report/run_report.h"
+#include "kiln/report/run_verdict.h"
+#include "run_known.h"
 #include "shard.h"
 
 /* On top of the fixture's timeout, what a worker may spend outside it:
@@ -56,6 +58,7 @@ struct run_opts {
 	struct shard shard;    /* --shard K/N; n == 0: all cases */
 	const char *durations; /* --durations RUN_DIR: balances the shards */
 	const char *baseline;  /* --baseline RUN_DIR: compared in report.html */
+	const char *known;     /* --known FILE: failures known (run_known.h) */
 };
 
 struct job {
@@ -87,6 +90,7 @@ struct runner {
 	bool reports_failed; /* some report could not be written: exit 9 */
 	int64_t started;
 	struct base_groups bases; /* booted before the cases (base_group.c) */
+	struct known_set *known;  /* --known, or NULL */
 };
 
 static void runner_install_signals(void)
@@ -103,6 +107,7 @@ static void usage(void)
 		   "                [--reports DIR] [--backend auto|qemu|libvirt]\n"
 		   "                [--connect URI]... [--record | --record-failures]\n"
 		   "                [--shard K/N [--durations RUN_DIR]] [--baseline RUN_DIR]\n"
+		   "                [--known FILE]\n"
 		   "                FIXTURE|DIR...\n"
 		   "  -j N is per connection when --connect names several hosts.\n");
 }
@@ -123,6 +128,7 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 						 {"shard", required_argument, NULL, 'S'},
 						 {"durations", required_argument, NULL, 'D'},
 						 {"baseline", required_argument, NULL, 'L'},
+						 {"known", required_argument, NULL, 'K'},
 						 {NULL, 0, NULL, 0}};
 	bool bad = false;
 	int c;
@@ -148,6 +154,7 @@ static int runner_parse(struct run_opts *o, int argc, char **argv)
 			break;
 		case 'D': o->durations = optarg; break;
 		case 'L': o->baseline = optarg; break;
+		case 'K': o->known = optarg; break;
 		case 'C':
 			if (!o->connect)
 				o->connect = util_calloc((size_t)argc, sizeof(char *));
@@ -364,6 +371,7 @@ static void runner_collect(struct runner *r, struct job *j, int status)
 		free(path);
 		return;
 	}
+	run_known_apply(r->known, rec, j->case_dir);
 	runner_print_line(r, rec);
 	json_array_append_new(r->records, rec);
 	free(path);
@@ -473,18 +481,14 @@ static void runner_resolve_accel(struct runner *r)
 
 static int runner_finish(struct runner *r, json_t *argv_json)
 {
-	enum outcome worst = OUTCOME_PASS;
-	size_t i, passed = 0;
+	size_t i, passed = 0, known = 0;
 	json_t *rec;
 
 	json_array_foreach (r->records, i, rec) {
-		enum outcome o =
-			outcome_from_name(json_string_value(json_object_get(rec, "outcome")) ?: "");
-		worst = outcome_worst(worst, o == OUTCOME_COUNT ? OUTCOME_HARNESS_ERROR : o);
-		passed += o == OUTCOME_PASS;
+		passed += !strcmp(json_string_value(json_object_get(rec, "outcome")) ?: "", "pass");
+		known += run_verdict_is_known(rec);
 	}
-	int code = r->interrupted && sigwake_stop_signal() ? KILN_EXIT_INTERRUPTED
-							   : outcome_exit_code(worst);
+	int code = run_verdict_exit_code(r->records, r->interrupted && sigwake_stop_signal());
 	/* A run whose reports are incomplete cannot be judged from them: that
 	 * comes before any case's outcome (but not before an interruption). */
 	if (r->reports_failed && code != KILN_EXIT_INTERRUPTED)
@@ -514,6 +518,7 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 	}
 	if (!r->reports_failed) /* latest always names a whole run */
 		run_report_link_latest(r->o.reports_root, r->run_id);
+	run_known_report(r->known, r->records);
 	if (util_json_only()) {
 		char *text = json_dumps(report, JSON_INDENT(2));
 		dprintf(STDOUT_FILENO, "%s\n", text);
@@ -525,8 +530,12 @@ static int runner_finish(struct runner *r, json_t *argv_json)
 	} else {
 		if (r->tty && !r->o.quiet)
 			util_write_all(STDOUT_FILENO, "\r\033[K", 4);
-		dprintf(STDOUT_FILENO, "kiln: %zu passed, %zu failed\n", passed,
-			json_array_size(r->records) - passed);
+		if (known)
+			dprintf(STDOUT_FILENO, "kiln: %zu passed, %zu failed, %zu known\n", passed,
+				json_array_size(r->records) - passed - known, known);
+		else
+			dprintf(STDOUT_FILENO, "kiln: %zu passed, %zu failed\n", passed,
+				json_array_size(r->records) - passed);
 		if (r->reports_failed)
 			dprintf(STDOUT_FILENO,
 				"kiln: reports incomplete in %s (see the errors above)\n",
@@ -596,9 +605,15 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 		json_decref(argv_json);
 		return KILN_EXIT_USAGE;
 	}
-	/* Refused before anything boots: a case that cannot be recorded, or
-	 * an environment variable that means nothing. */
-	if (replay_record_check_run(&r.fixtures, r.o.record) < 0 || runner_check_env() < 0) {
+	/* Refused before anything boots: a case that cannot be recorded, an
+	 * environment variable that means nothing, a known-issues file that
+	 * does not load. */
+	char known_err[1024];
+	if (r.o.known && !(r.known = known_load(r.o.known, known_err, sizeof(known_err))))
+		util_err("%s", known_err);
+	if (replay_record_check_run(&r.fixtures, r.o.record) < 0 || runner_check_env() < 0 ||
+	    (r.o.known && !r.known)) {
+		known_free(r.known);
 		discover_free(&r.fixtures);
 		free(r.o.connect);
 		json_decref(argv_json);
@@ -608,6 +623,7 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 	code = runner_backend(&r.o, ops, &r.backend);
 	free(r.o.connect); /* the connections keep the URIs, which are argv's */
 	if (code != 0) {
+		known_free(r.known);
 		discover_free(&r.fixtures);
 		json_decref(argv_json);
 		return code;
@@ -616,6 +632,7 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 		free(r.run_id);
 		free(r.run_dir);
 		backend_choice_free(&r.backend);
+		known_free(r.known);
 		discover_free(&r.fixtures);
 		json_decref(argv_json);
 		return KILN_EXIT_WRITE;
@@ -644,6 +661,7 @@ int runner_main_with_ops(int argc, char **argv, const struct vm_ops *ops)
 	free(r.retry);
 	backend_choice_free(&r.backend);
 	base_groups_free(&r.bases);
+	known_free(r.known);
 	json_decref(r.records);
 	json_decref(argv_json);
 	discover_free(&r.fixtures);

@@ -241,6 +241,27 @@ else
 	fi
 fi
 
+# ---- known_issues ----------------------------------------------------------
+# The plant is an entry whose expiry has passed.
+if ! [ -x "$KILN" ]; then
+	skips="$skips known_issues(no $KILN)"
+else
+	d=$(fresh known)
+	if baseline "$d" known_issues &&
+		absent known_issues 'known_issue_expired:guest_panicked:ci_planted'; then
+		cat >"$d/ci/known_issues.json" <<-'EOF'
+		{
+		  "schema": "kiln.known/1",
+		  "issues": [
+		    { "title": "guest_panicked:ci_planted", "fixture": "boot/*",
+		      "link": "https://example.invalid/1", "expires": "2020-01-01" }
+		  ]
+		}
+		EOF
+		fires "$d" known_issues 'known_issue_expired:guest_panicked:ci_planted'
+	fi
+fi
+
 # ---- diag_catalogue --------------------------------------------------------
 # The copy gets a catalogue that lists exactly what kiln emits; the plant
 # drops one code from it and adds one kiln never emits.
@@ -391,7 +412,7 @@ EOF
 mkdir -p "$d/ci/allow"
 rm -f "$d/ci/allow/zz_planted.txt"
 "$d/ci/run_local_checks.sh" --list >"$tmp/out" 2>&1
-for c in header_canonical module_order dotted_symbol fixtures_valid diag_catalogue format static_analysis abi_doc scenario_doc zz_planted; do
+for c in header_canonical module_order dotted_symbol fixtures_valid known_issues diag_catalogue format static_analysis abi_doc scenario_doc zz_planted; do
 	grep -q "^$c " "$tmp/out" || { fail "--list does not list $c"; show; }
 done
 run "$d" no_such_check

@@ -27,6 +27,8 @@ void util_wall_stamp(char *buf, size_t len);
 void util_err(const char *fmt, ...) KILN_PRINTF(1, 2);
 void util_note(const char *fmt, ...) KILN_PRINTF(1, 2);
 bool util_json_only(void);
+/* CI_STRICT=1: the release gate, where warnings fail (docs/ci.md). */
+bool util_ci_strict(void);
 
 /* Allocation that aborts on out-of-memory (a harness that cannot allocate a
  * path has nothing sensible left to do), so callers never test for NULL.
