@@ -107,7 +107,7 @@ void timer_sleep(uint64 n);
 // thread.c
 void thread_init(void);
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
-struct thread *thread_create_user(struct proc *p, uint64 entry, uint64 ustack, uint64 arg);
+struct thread *thread_create_user_tf(struct proc *p, const struct trapframe *tf, uint64 fsbase);
 void thread_wake_proc(struct proc *p);
 const char *thread_guard_owner(uint64 addr);
 int thread_count(void);
@@ -150,7 +150,9 @@ extern struct spinlock proc_lock;
 struct proc *myproc(void);
 int proc_spawn(const char *name, uint64 arg);
 int proc_spawn_file(const char *path, const char *args, uint64 len, int parent);
+int proc_spawn_linux(const char *name);
 int proc_add_thread(struct proc *p, uint64 entry, uint64 stack_top, uint64 arg);
+int proc_add_thread_tf(struct proc *p, const struct trapframe *tf, uint64 fsbase);
 void proc_thread_exit(int64 code) __attribute__((noreturn));
 extern bool proc_exit_preempt;
 void proc_kill(struct proc *p);

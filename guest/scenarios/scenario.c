@@ -49,6 +49,10 @@ static const struct scenario scenarios[] = {
 	{"blk_timeout", scen_blk_timeout},
 	{"fsd_smoke", scen_fsd_smoke},
 	{"shell", scen_shell},
+	{"go_std", scen_go_std},
+	{"go_panic", scen_go_panic},
+	{"go_nosys", scen_go_nosys},
+	{"go_user_service", scen_go_user_service},
 };
 
 // Body of the scenario thread: mount the disk's filesystem for the ring1

@@ -35,6 +35,11 @@ void scen_blk_timeout(void);
 bool fs_provider_start(void);
 void scen_fsd_smoke(void);
 void scen_shell(void);
+// scen_go.c
+void scen_go_std(void);
+void scen_go_panic(void);
+void scen_go_nosys(void);
+void scen_go_user_service(void);
 // scen_replay.c
 void scen_replay_null_write(void);
 
