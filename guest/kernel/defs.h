@@ -151,6 +151,7 @@ struct proc *myproc(void);
 int proc_spawn(const char *name, uint64 arg);
 int proc_spawn_file(const char *path, const char *args, uint64 len, int parent);
 int proc_spawn_linux(const char *name);
+int proc_spawn_linux_image(const char *name, const uint8 *image, uint64 size);
 int proc_add_thread(struct proc *p, uint64 entry, uint64 stack_top, uint64 arg);
 int proc_add_thread_tf(struct proc *p, const struct trapframe *tf, uint64 fsbase);
 void proc_thread_exit(int64 code) __attribute__((noreturn));

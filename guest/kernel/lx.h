@@ -63,6 +63,7 @@ struct lx_proc {
 	struct lx_file *fd[LX_NFD];
 	uint64 sigact[LX_NSIG + 1][4]; // recorded, never delivered
 	uint64 reported[8];	       // unimplemented calls already reported
+	uint64 traced[8];	       // calls already listed by rugo.lxtrace=1
 };
 
 // lx_proc.c

@@ -24,7 +24,8 @@
 
 static uint32 seg_prot(uint32 flags)
 {
-	return LX_PROT_READ | (flags & PF_W ? LX_PROT_WRITE : 0) | (flags & PF_X ? LX_PROT_EXEC : 0);
+	return LX_PROT_READ | (flags & PF_W ? LX_PROT_WRITE : 0) |
+	       (flags & PF_X ? LX_PROT_EXEC : 0);
 }
 
 // Record each PT_LOAD segment and find where the program headers are in
@@ -87,10 +88,12 @@ int lx_load(struct proc *p, const uint8 *image, uint64 size, uint64 *entry, uint
 	fmt_snprintf(name, sizeof(name), "%s", p->name);
 	random_bytes(rnd);
 	uint64 v[] = {
-		1, name_va, 0, // argc, argv[0], end of argv
-		0,	       // end of envp (empty)
-		AT_PHDR, phdr_va, AT_PHENT, sizeof(struct elf64_phdr), AT_PHNUM, eh->phnum,
-		AT_PAGESZ, PGSIZE, AT_ENTRY, *entry, AT_RANDOM, random_va, AT_NULL, 0,
+		1,	  name_va,   0, // argc, argv[0], end of argv
+		0,			// end of envp (empty)
+		AT_PHDR,  phdr_va,   AT_PHENT,	sizeof(struct elf64_phdr),
+		AT_PHNUM, eh->phnum, AT_PAGESZ, PGSIZE,
+		AT_ENTRY, *entry,    AT_RANDOM, random_va,
+		AT_NULL,  0,
 	};
 	_Static_assert(sizeof(v) <= 192, "start-up vector overlaps the strings");
 	if (copyout(p->pml4, name_va, name, sizeof(name)) < 0 ||

@@ -76,7 +76,7 @@ static struct lx_file files[NFILE];
 static struct lx_pipe pipes[NPIPE];
 static struct lx_epoll epolls[NEPOLL];
 static struct lx_file console = {F_CONSOLE, O_RDWR, NULL, NULL}; // shared, never freed
-static int poll_chan; // woken by every pipe change
+static int poll_chan;						 // woken by every pipe change
 
 static struct lx_file *file_alloc(enum lx_kind kind, uint32 flags)
 {
@@ -388,7 +388,8 @@ int64 lx_sys_epoll_ctl(const uint64 *a)
 		else if (a[1] == EPOLL_CTL_ADD)
 			ep->item[ep->n++] = (struct lx_epoll_item){(int)a[2], ev.events, ev.data};
 		else if (i < 0)
-			ret = a[1] == EPOLL_CTL_MOD || a[1] == EPOLL_CTL_DEL ? -LX_ENOENT : -LX_EINVAL;
+			ret = a[1] == EPOLL_CTL_MOD || a[1] == EPOLL_CTL_DEL ? -LX_ENOENT
+									     : -LX_EINVAL;
 		else if (a[1] == EPOLL_CTL_MOD)
 			ep->item[i] = (struct lx_epoll_item){(int)a[2], ev.events, ev.data};
 		else if (a[1] == EPOLL_CTL_DEL)
@@ -407,15 +408,12 @@ static uint32 ready(int fd)
 	if (f == NULL)
 		return 0;
 	switch (f->kind) {
-	case F_PIPE_R:
-		return (f->pipe->count ? EPOLLIN : 0) | (f->pipe->writers ? 0 : EPOLLHUP);
+	case F_PIPE_R: return (f->pipe->count ? EPOLLIN : 0) | (f->pipe->writers ? 0 : EPOLLHUP);
 	case F_PIPE_W:
 		return (f->pipe->count < PIPE_BUF_SIZE ? EPOLLOUT : 0) |
 		       (f->pipe->readers ? 0 : EPOLLERR);
-	case F_CONSOLE:
-		return EPOLLOUT;
-	default:
-		return 0;
+	case F_CONSOLE: return EPOLLOUT;
+	default: return 0;
 	}
 }
 

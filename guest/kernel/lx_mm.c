@@ -224,7 +224,9 @@ int64 lx_sys_mmap(const uint64 *a)
 	uint32 prot = (uint32)a[2];
 	if (!(flags & MAP_ANONYMOUS))
 		return -LX_ENODEV; // no file mappings
-	if ((flags & 3) != MAP_PRIVATE || a[1] == 0 || a[1] > USER_TOP ||
+	if (a[1] > USER_TOP)
+		return -LX_ENOMEM; // as Linux: more than the address space
+	if ((flags & 3) != MAP_PRIVATE || a[1] == 0 ||
 	    (prot & ~(uint32)(LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC)))
 		return -LX_EINVAL;
 	int64 ret;

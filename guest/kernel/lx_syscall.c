@@ -25,6 +25,10 @@
 
 void lx_syscall_entry(void);
 
+// rugo.lxtrace=1 on the kernel command line: list each call a Linux
+// process makes, the first time it makes it (to see what a program needs).
+static bool lx_trace;
+
 // Enable `syscall` (EFER.SCE) with its entry point. STAR's kernel half
 // gives CS = SEG_KCODE, SS = SEG_KDATA; its user half is what SYSRET would
 // use (0x13: SS 0x1b, CS 0x23), though the return is an iretq.
@@ -34,6 +38,8 @@ void lx_init(void)
 	wrmsr(MSR_LSTAR, (uintptr)lx_syscall_entry);
 	wrmsr(MSR_SFMASK, SFMASK_BITS);
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
+	char v[4];
+	lx_trace = cmdline_get("rugo.lxtrace", v, sizeof(v)) && strcmp(v, "1") == 0;
 }
 
 static int64 lx_sys_getpid(const uint64 *a)
@@ -118,15 +124,21 @@ static const lx_fn lx_calls[] = {
 };
 // clang-format on
 
+// Set num's bit in a 512-bit per-process set; was it clear?
+static bool first_time(uint64 *set, uint64 num)
+{
+	uint64 bit = num < 512 ? num : 511;
+	bool first = !(set[bit / 64] & (1ULL << (bit % 64)));
+	set[bit / 64] |= 1ULL << (bit % 64);
+	return first;
+}
+
 // -ENOSYS for a call the table lacks, with its report line the first time
 // this process makes it.
 static int64 lx_unimplemented(struct lx_proc *lx, uint64 num)
 {
-	uint64 bit = num < 512 ? num : 511;
-	if (!(lx->reported[bit / 64] & (1ULL << (bit % 64)))) {
-		lx->reported[bit / 64] |= 1ULL << (bit % 64);
+	if (first_time(lx->reported, num))
 		kprintf("LINUX: unimplemented syscall %lu (%s)\n", num, lx_syscall_name(num));
-	}
 	return -LX_ENOSYS;
 }
 
@@ -140,6 +152,8 @@ void lx_syscall(struct trapframe *tf)
 	uint64 a[6] = {tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9};
 
 	sti();
+	if (p && p->lx && lx_trace && first_time(p->lx->traced, num))
+		kprintf("lx: pid %d first call %lu (%s)\n", p->pid, num, lx_syscall_name(num));
 	if (p == NULL || p->lx == NULL)
 		tf->rax = (uint64)-LX_ENOSYS;
 	else if (num == __NR_clone)

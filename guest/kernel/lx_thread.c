@@ -22,7 +22,7 @@
 #define CLONE_SETTLS 0x80000
 #define CLONE_PARENT_SETTID 0x100000
 #define CLONE_NEEDED (CLONE_VM | CLONE_SIGHAND | CLONE_THREAD)
-#define CLONE_KNOWN                                                                                \
+#define CLONE_KNOWN \
 	(CLONE_NEEDED | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID)
 
 #define FUTEX_WAIT 0
@@ -73,8 +73,7 @@ int64 lx_sys_clone(const uint64 *a, const struct trapframe *tf)
 	int tid = proc_add_thread_tf(myproc(), &child, fsbase);
 	if (tid < 0)
 		return -LX_EAGAIN;
-	if ((flags & CLONE_PARENT_SETTID) &&
-	    copyout(myproc()->pml4, a[2], &tid, sizeof(int32)) < 0)
+	if ((flags & CLONE_PARENT_SETTID) && copyout(myproc()->pml4, a[2], &tid, sizeof(int32)) < 0)
 		return -LX_EFAULT;
 	return tid;
 }
@@ -125,8 +124,7 @@ int64 lx_sys_futex(const uint64 *a)
 	if (uaddr % 4)
 		return -LX_EINVAL;
 	switch (a[1] & FUTEX_CMD_MASK) {
-	case FUTEX_WAIT:
-		return futex_wait(uaddr, (uint32)a[2], a[3]);
+	case FUTEX_WAIT: return futex_wait(uaddr, (uint32)a[2], a[3]);
 	case FUTEX_WAKE: {
 		acquire(&futex_lock);
 		void *chan = futex_chan(uaddr);
@@ -135,8 +133,7 @@ int64 lx_sys_futex(const uint64 *a)
 		release(&futex_lock);
 		return 0;
 	}
-	default:
-		return -LX_ENOSYS;
+	default: return -LX_ENOSYS;
 	}
 }
 

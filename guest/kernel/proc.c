@@ -125,7 +125,14 @@ int proc_spawn_linux(const char *name)
 	const uint8 *image;
 	uint64 size;
 	int err = exec_embedded(name, &image, &size);
-	return err < 0 ? err : proc_start(name, image, size, 0, NULL, 0, 0, true);
+	return err < 0 ? err : proc_spawn_linux_image(name, image, size);
+}
+
+// Start the Linux ELF image (size bytes, 8-byte aligned) as process name
+// with the personality. Returns the pid or a negative error.
+int proc_spawn_linux_image(const char *name, const uint8 *image, uint64 size)
+{
+	return proc_start(name, image, size, 0, NULL, 0, 0, true);
 }
 
 // The last component of path, for the process name.
@@ -150,8 +157,7 @@ int proc_spawn_file(const char *path, const char *args, uint64 len, int parent)
 	int err = fs_core_open(path, &image, &size);
 	if (err < 0)
 		return err;
-	err = proc_start(proc_basename(path), image, size, 0, args ? args : "", len, parent,
-			 false);
+	err = proc_start(proc_basename(path), image, size, 0, args ? args : "", len, parent, false);
 	fs_core_close();
 	return err;
 }

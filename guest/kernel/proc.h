@@ -81,10 +81,10 @@ struct proc {
 	pagetable_t pml4;
 	int nthreads;
 	bool killed;
-	int parent;	  // pid of the process that spawned it; 0 the kernel, -1 orphaned
-	int main_tid;	  // its first thread, whose thread_exit code is the exit code
-	int exit_code;	  // 0-255; 128 + vector when killed by a trap
-	uint64 mmap_next; // where vm_map(0, ...) looks next
+	int parent;	    // pid of the process that spawned it; 0 the kernel, -1 orphaned
+	int main_tid;	    // its first thread, whose thread_exit code is the exit code
+	int exit_code;	    // 0-255; 128 + vector when killed by a trap
+	uint64 mmap_next;   // where vm_map(0, ...) looks next
 	struct lx_proc *lx; // the Linux personality's state, or NULL (lx.h)
 	struct handle handles[NHANDLE];
 	struct shm_mapping shm_maps[NSHM_MAP];

@@ -53,6 +53,7 @@ static const struct scenario scenarios[] = {
 	{"go_panic", scen_go_panic},
 	{"go_nosys", scen_go_nosys},
 	{"go_user_service", scen_go_user_service},
+	{"go_hostile", scen_go_hostile},
 };
 
 // Body of the scenario thread: mount the disk's filesystem for the ring1

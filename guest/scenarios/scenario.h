@@ -40,6 +40,7 @@ void scen_go_std(void);
 void scen_go_panic(void);
 void scen_go_nosys(void);
 void scen_go_user_service(void);
+void scen_go_hostile(void);
 // scen_replay.c
 void scen_replay_null_write(void);
 

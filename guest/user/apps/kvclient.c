@@ -8,9 +8,9 @@ struct exchange {
 };
 
 static const struct exchange script[] = {
-	{"PUT lang go", "OK"},	  {"PUT kernel rugo", "OK"}, {"GET lang", "go"},
-	{"GET kernel", "rugo"},	  {"GET harness", "MISSING"}, {"PUT lang c", "OK"},
-	{"GET lang", "c"},	  {"HELLO", "ERROR"},	      {"QUIT", "BYE"},
+	{"PUT lang go", "OK"},	{"PUT kernel rugo", "OK"},  {"GET lang", "go"},
+	{"GET kernel", "rugo"}, {"GET harness", "MISSING"}, {"PUT lang c", "OK"},
+	{"GET lang", "c"},	{"HELLO", "ERROR"},	    {"QUIT", "BYE"},
 };
 
 int main(void)
