@@ -59,6 +59,24 @@ static void random_bytes(uint64 out[2])
 	}
 }
 
+// Say so when a segment lies below user space, the mark of a Go program
+// linked at Go's default 4 MiB. Reads only headers inside the image.
+static void explain_low_segment(const uint8 *image, uint64 size)
+{
+	const struct elf64_ehdr *eh = (const void *)image;
+	if (size < sizeof(*eh) || eh->phoff > size ||
+	    eh->phnum > (size - eh->phoff) / sizeof(struct elf64_phdr))
+		return;
+	const struct elf64_phdr *ph = (const void *)(image + eh->phoff);
+	for (int i = 0; i < eh->phnum; i++)
+		if (ph[i].type == PT_LOAD && ph[i].memsz && ph[i].vaddr < USER_BASE) {
+			kprintf("LINUX: segment at 0x%lx is below user space (1 GiB): link Go "
+				"programs with -ldflags=-T 0x40001000\n",
+				ph[i].vaddr);
+			return;
+		}
+}
+
 // Load the ELF image into p (whose pml4 exists) and build the main stack.
 // Returns 0 with the entry point and initial rsp, or ERR_INVAL / ERR_NOMEM;
 // on error the caller frees the address space.
@@ -67,6 +85,8 @@ int lx_load(struct proc *p, const uint8 *image, uint64 size, uint64 *entry, uint
 	const struct elf64_ehdr *eh = (const void *)image;
 	uint64 phdr_va;
 	int err = exec_load(p->pml4, image, size, entry);
+	if (err == ERR_INVAL)
+		explain_low_segment(image, size);
 	if (err < 0)
 		return err;
 	if (*entry < USER_BASE || *entry >= USER_TOP)
