@@ -31,6 +31,9 @@ PKGS_DIAG_CAPTURE="g++ linux-headers-amd64 flex bison bc libelf-dev"
 PKGS_LINUX_GUEST="linux-image-amd64 busybox-static cpio linux-source"
 # Benchmarks (bench/): the pexpect peer that kiln is measured against.
 PKGS_BENCH="python3-pexpect"
+# Go on Rugo (guest/go/, docs/guest.md "Linux personality"): Debian's stock Go
+# toolchain builds the static GOOS=linux binaries that Rugo runs.
+PKGS_GO="golang-go"
 # Local checks (ci/run_local_checks.sh).
 PKGS_CHECKS="clang-format clang-tidy cppcheck"
 # The optional ring2 libvirt backend and the real libvirtd its tests start.
@@ -48,7 +51,7 @@ PKGS_PYTHON="python3-pytest"
 PKGS_REPORT_TESTS="chromium chromium-driver python3-selenium nodejs node-tap-parser"
 
 PKGS="$PKGS_CORE $PKGS_TOOLS $PKGS_CHECKS $PKGS_LIBVIRT $PKGS_TESTS $PKGS_PYTHON $PKGS_REPORT_TESTS
-$PKGS_LINUX_GUEST $PKGS_BENCH"
+$PKGS_LINUX_GUEST $PKGS_BENCH $PKGS_GO"
 
 print=0
 while [ $# -gt 0 ]; do

@@ -15,7 +15,7 @@ GUEST_KERNEL_SRCS := $(wildcard guest/kernel/*.c guest/kernel/*.S) \
 	$(wildcard guest/scenarios/*.c) $(wildcard guest/common/*.c)
 # The user programs, embedded into the kernel by programs.S (generated).
 GUEST_KERNEL_OBJS := $(patsubst guest/%,$(GUEST_OUT)/%.o,$(GUEST_KERNEL_SRCS)) \
-	$(GUEST_OUT)/kernel/programs.S.o
+	$(GUEST_OUT)/kernel/programs.S.o $(GUEST_OUT)/kernel/lx_names.c.o
 
 # User space: every guest/user/apps/NAME.c is one program, NAME.elf, linked
 # with the runtime in guest/user/lib and the shared guest/common code
@@ -26,7 +26,8 @@ GUEST_USER_LIB_OBJS := $(patsubst guest/%,$(GUEST_OUT)/user/%.o, \
 	$(wildcard guest/user/lib/*.c guest/user/lib/*.S guest/common/*.c))
 
 # Freestanding, no red zone (interrupts push on the kernel stack), no SSE or
-# x87 state (traps and context switches save general registers only), frame
+# x87 code (a trap saves general registers only, and the user's x87/SSE
+# state stays in the registers until the scheduler FXSAVEs it: fpu.c), frame
 # pointers kept for backtraces. -mcmodel=small fits a kernel below 2 GiB.
 # GUEST_EXTRA_CFLAGS is for test builds (-DRUGO_LAYOUT_PAD, panic.c).
 GUEST_CFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
@@ -38,8 +39,8 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest/kernel/kernel.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none
 GUEST_OBJCOPY ?= objcopy
 
-# User programs: the same freestanding rules (the kernel saves no FPU or
-# SSE state, so user code must not use it either), linked at 1 GiB.
+# User programs: the same freestanding rules (Rugo's C programs need no
+# FPU or SSE; Go programs use both, see guest/go/go.mk), linked at 1 GiB.
 GUEST_USER_CFLAGS := $(filter-out -Iguest/kernel,$(GUEST_CFLAGS)) -Iguest/user/lib
 GUEST_USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest/user/user.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none
@@ -68,9 +69,22 @@ $(GUEST_OUT)/user/%.elf: $(GUEST_OUT)/user/user/apps/%.c.o $(GUEST_USER_LIB_OBJS
 	GUEST_LD_FILTER='$(GUEST_LD_FILTER)' guest/tools/ldwrap.sh \
 		$(CC) $(GUEST_USER_LDFLAGS) -o $@ $< $(GUEST_USER_LIB_OBJS)
 
-$(GUEST_OUT)/kernel/programs.S: $(GUEST_USER_ELFS) guest/tools/embed.sh
+# The Go programs (guest/go/go.mk) are embedded with the C ones.
+include guest/go/go.mk
+
+$(GUEST_OUT)/kernel/programs.S: $(GUEST_USER_ELFS) $(GUEST_GO_ELFS) guest/tools/embed.sh
 	@mkdir -p $(@D)
-	guest/tools/embed.sh $@ $(GUEST_USER_ELFS)
+	guest/tools/embed.sh $@ $(GUEST_USER_ELFS) $(GUEST_GO_ELFS)
+
+# Linux system call names for the personality's report line (lx_syscall.c).
+LX_UNISTD := $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h \
+	/usr/include/asm/unistd_64.h))
+$(GUEST_OUT)/kernel/lx_names.c: $(LX_UNISTD) guest/tools/lx_names.sh
+	@mkdir -p $(@D)
+	guest/tools/lx_names.sh $(LX_UNISTD) $@
+
+$(GUEST_OUT)/kernel/lx_names.c.o: $(GUEST_OUT)/kernel/lx_names.c
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
 $(GUEST_OUT)/kernel/programs.S.o: $(GUEST_OUT)/kernel/programs.S
 	$(CC) $(GUEST_CFLAGS) -c $< -o $@

@@ -4,6 +4,7 @@
 #include "types.h"
 #include "defs.h"
 #include "mmu.h"
+#include "lx.h"
 
 struct tss {
 	uint32 reserved0;
@@ -64,6 +65,7 @@ void gdt_init(void)
 void tss_set_rsp0(uint64 rsp0)
 {
 	tss.rsp[0] = rsp0;
+	lx_kstack_top = rsp0; // `syscall` switches stacks itself (lx_entry.S)
 }
 
 // Is addr within the double-fault IST stack? For the double fault marker.

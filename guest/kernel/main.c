@@ -6,6 +6,7 @@
 #include "defs.h"
 #include "multiboot.h"
 #include "pci.h"
+#include "lx.h"
 
 static char test_name[32];
 
@@ -23,6 +24,8 @@ void kmain(uint32 magic, uint32 info)
 	vm_init();
 	gdt_init();
 	idt_init();
+	fpu_init();
+	lx_init();
 	thread_init();
 	pic_init();
 	timer_init();

@@ -9,6 +9,7 @@
 #include "proc.h"
 #include "spinlock.h"
 #include "trap.h"
+#include "lx.h"
 
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
 static struct proc procs[NPROC];
@@ -50,6 +51,8 @@ static int proc_load(struct proc *p, const uint8 *image, uint64 size, const char
 {
 	if ((p->pml4 = uvm_create()) == NULL)
 		return ERR_NOMEM;
+	if (p->lx) // the Linux personality builds its own stack (lx_exec.c)
+		return lx_load(p, image, size, entry, stack_top);
 	int err = exec_load(p->pml4, image, size, entry);
 	if (err < 0)
 		return err;
@@ -73,13 +76,19 @@ static int proc_load(struct proc *p, const uint8 *image, uint64 size, const char
 // the address of a copy of args when args is not NULL. Returns the pid or
 // a negative error.
 static int proc_start(const char *name, const uint8 *image, uint64 size, uint64 arg,
-		      const char *args, uint64 len, int parent)
+		      const char *args, uint64 len, int parent, bool linux)
 {
 	struct proc *p = proc_alloc(name);
 	uint64 entry, stack_top;
 	if (p == NULL)
 		return ERR_FULL;
 	p->parent = parent;
+	if (linux && (p->lx = lx_proc_alloc()) == NULL) {
+		acquire(&proc_lock);
+		p->state = P_UNUSED;
+		release(&proc_lock);
+		return ERR_FULL;
+	}
 	int err = proc_load(p, image, size, args, len, &entry, &stack_top, &arg);
 	if (err == 0) {
 		push_off(); // the thread must not run (and exit) before main_tid is set
@@ -89,6 +98,7 @@ static int proc_start(const char *name, const uint8 *image, uint64 size, uint64 
 	if (err < 0) {
 		if (p->pml4)
 			uvm_destroy(p->pml4);
+		lx_proc_free(p);
 		acquire(&proc_lock);
 		p->state = P_UNUSED;
 		release(&proc_lock);
@@ -105,7 +115,24 @@ int proc_spawn(const char *name, uint64 arg)
 	const uint8 *image;
 	uint64 size;
 	int err = exec_embedded(name, &image, &size);
-	return err < 0 ? err : proc_start(name, image, size, arg, NULL, 0, 0);
+	return err < 0 ? err : proc_start(name, image, size, arg, NULL, 0, 0, false);
+}
+
+// Start embedded program `name`, a static Linux ELF, with the Linux
+// personality (lx.h) for the kernel. Returns the pid or a negative error.
+int proc_spawn_linux(const char *name)
+{
+	const uint8 *image;
+	uint64 size;
+	int err = exec_embedded(name, &image, &size);
+	return err < 0 ? err : proc_spawn_linux_image(name, image, size);
+}
+
+// Start the Linux ELF image (size bytes, 8-byte aligned) as process name
+// with the personality. Returns the pid or a negative error.
+int proc_spawn_linux_image(const char *name, const uint8 *image, uint64 size)
+{
+	return proc_start(name, image, size, 0, NULL, 0, 0, true);
 }
 
 // The last component of path, for the process name.
@@ -130,7 +157,7 @@ int proc_spawn_file(const char *path, const char *args, uint64 len, int parent)
 	int err = fs_core_open(path, &image, &size);
 	if (err < 0)
 		return err;
-	err = proc_start(proc_basename(path), image, size, 0, args ? args : "", len, parent);
+	err = proc_start(proc_basename(path), image, size, 0, args ? args : "", len, parent, false);
 	fs_core_close();
 	return err;
 }
@@ -139,10 +166,22 @@ int proc_spawn_file(const char *path, const char *args, uint64 len, int parent)
 // rdi = arg. Returns the thread id, or ERR_FULL.
 int proc_add_thread(struct proc *p, uint64 entry, uint64 stack_top, uint64 arg)
 {
+	struct trapframe tf;
+	memset(&tf, 0, sizeof(tf));
+	tf.rip = entry;
+	tf.rsp = stack_top;
+	tf.rdi = arg;
+	return proc_add_thread_tf(p, &tf, 0);
+}
+
+// Add a user thread to p that enters ring 3 with the registers of *tf and
+// FS base fsbase (a Linux clone). Returns the thread id, or ERR_FULL.
+int proc_add_thread_tf(struct proc *p, const struct trapframe *tf, uint64 fsbase)
+{
 	acquire(&proc_lock);
 	p->nthreads++;
 	release(&proc_lock);
-	struct thread *t = thread_create_user(p, entry, stack_top, arg);
+	struct thread *t = thread_create_user_tf(p, tf, fsbase);
 	if (t)
 		return t->tid;
 	acquire(&proc_lock);
@@ -186,6 +225,7 @@ static void proc_teardown(struct proc *p)
 	vm_switch(kernel_pml4);
 	uvm_destroy(p->pml4);
 	p->pml4 = NULL;
+	lx_proc_free(p);
 	acquire(&proc_lock);
 	proc_release_objects(p);
 	proc_orphan_children(p);

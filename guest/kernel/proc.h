@@ -17,6 +17,7 @@ struct trapframe {
 enum thread_state { T_UNUSED, T_RUNNABLE, T_RUNNING, T_SLEEPING, T_ZOMBIE };
 
 struct proc;
+struct lx_proc;
 
 struct thread {
 	enum thread_state state; // guarded by sched_lock
@@ -30,6 +31,12 @@ struct thread {
 	struct proc *proc;   // NULL for a kernel thread
 	void (*fn)(void *);
 	void *arg;
+	// Linux personality (lx.h): FS base, signal mask, sigaltstack.
+	uint64 fsbase;
+	uint64 lx_sigmask;
+	uint64 lx_altstack[3];
+	// x87/SSE state while switched out (fpu.c): the FXSAVE area.
+	uint8 fpu[512] __attribute__((aligned(16)));
 };
 
 struct cpu {
@@ -74,10 +81,11 @@ struct proc {
 	pagetable_t pml4;
 	int nthreads;
 	bool killed;
-	int parent;	  // pid of the process that spawned it; 0 the kernel, -1 orphaned
-	int main_tid;	  // its first thread, whose thread_exit code is the exit code
-	int exit_code;	  // 0-255; 128 + vector when killed by a trap
-	uint64 mmap_next; // where vm_map(0, ...) looks next
+	int parent;	    // pid of the process that spawned it; 0 the kernel, -1 orphaned
+	int main_tid;	    // its first thread, whose thread_exit code is the exit code
+	int exit_code;	    // 0-255; 128 + vector when killed by a trap
+	uint64 mmap_next;   // where vm_map(0, ...) looks next
+	struct lx_proc *lx; // the Linux personality's state, or NULL (lx.h)
 	struct handle handles[NHANDLE];
 	struct shm_mapping shm_maps[NSHM_MAP];
 };

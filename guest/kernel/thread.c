@@ -9,6 +9,7 @@
 #include "mmu.h"
 #include "proc.h"
 #include "spinlock.h"
+#include "lx.h"
 
 struct cpu cpu;
 
@@ -121,6 +122,7 @@ static struct thread *thread_new(const char *name, struct proc *p, void (*fn)(vo
 		return NULL;
 	}
 	fmt_snprintf(t->name, sizeof(t->name), "%s", name);
+	fpu_thread_init(t);
 	t->proc = p;
 	t->fn = fn;
 	t->arg = arg;
@@ -148,21 +150,20 @@ static void thread_enter_user(void *tf)
 	__builtin_unreachable();
 }
 
-// Create a thread of process p that starts in ring 3 at entry with
-// rsp = ustack and rdi = arg, with interrupts on. Returns it or NULL.
-struct thread *thread_create_user(struct proc *p, uint64 entry, uint64 ustack, uint64 arg)
+// Create a thread of process p that enters ring 3 with the registers of
+// *frame (a Linux clone copies its caller's) and FS base fsbase; the
+// segments and flags are forced to ring 3 with interrupts on.
+struct thread *thread_create_user_tf(struct proc *p, const struct trapframe *frame, uint64 fsbase)
 {
 	struct thread *t = thread_new(p->name, p, thread_enter_user, NULL);
 	if (t == NULL)
 		return NULL;
 	struct trapframe *tf = (struct trapframe *)thread_kstack_top(t) - 1;
-	memset(tf, 0, sizeof(*tf));
-	tf->rip = entry;
+	*tf = *frame;
 	tf->cs = SEG_UCODE;
 	tf->rflags = RFLAGS_IF | 0x2; // bit 1 is always set
-	tf->rsp = ustack;
 	tf->ss = SEG_UDATA;
-	tf->rdi = arg;
+	t->fsbase = fsbase;
 	t->arg = tf;
 	thread_build_context(t, (uint64 *)tf);
 	runq_push(t);
@@ -300,7 +301,9 @@ static void scheduler_run(struct thread *t)
 	t->state = T_RUNNING;
 	cpu.thread = t;
 	sched_enter_space(t);
+	cpu_state_load(t);
 	swtch(&cpu.sched_ctx, t->ctx);
+	cpu_state_save(t);
 	cpu.thread = NULL;
 	if (t->state == T_ZOMBIE)
 		thread_reap(t);

@@ -7,6 +7,7 @@
 #include "mmu.h"
 #include "proc.h"
 #include "trap.h"
+#include "lx.h"
 
 struct gate {
 	uint16 off_lo;
@@ -142,6 +143,10 @@ void trap(struct trapframe *tf)
 
 	if (tf->vector == T_SYSCALL)
 		syscall_dispatch(tf);
+	else if (tf->vector == T_LXSYSCALL)
+		lx_syscall(tf);
+	else if (from_user && tf->vector == T_PAGE_FAULT && lx_fault(myproc(), read_cr2(), tf->err))
+		; // a Linux process touched a page of its mapping for the first time
 	else if (tf->vector >= T_IRQ0 && tf->vector < T_IRQ0 + 16)
 		irq_dispatch(tf->vector - T_IRQ0);
 	else if (from_user && tf->vector == T_BREAKPOINT)

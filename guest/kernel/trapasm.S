@@ -29,6 +29,8 @@ vector\n:
 	.endr
 	VECTOR 128
 
+	// Also entered from lx_entry.S with a frame built for `syscall`.
+	.globl alltraps
 alltraps:
 	pushq %rax
 	pushq %rbx

@@ -10,6 +10,7 @@
 #include "mmu.h"
 #include "proc.h"
 #include "spinlock.h"
+#include "lx.h"
 
 // A new address space with only the kernel mapped. Returns NULL when out of
 // memory.
@@ -111,6 +112,10 @@ static uint64 uvm_copy_page(pagetable_t pml4, uint8 *k, uint64 va, uint64 len, u
 {
 	uint64 pa = vm_translate(pml4, va, need);
 	uint64 n = PGSIZE - (va % PGSIZE);
+	// A Linux process's mapping gets its pages when first touched, by the
+	// kernel as by the process.
+	if (pa == 0 && lx_fault_in(pml4, va, need & PTE_W))
+		pa = vm_translate(pml4, va, need);
 	if (pa == 0)
 		return 0;
 	if (n > len)

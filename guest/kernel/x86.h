@@ -79,6 +79,18 @@ static inline uint64 read_cr0(void)
 	return v;
 }
 
+static inline uint64 rdmsr(uint32 msr)
+{
+	uint32 lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32 msr, uint64 v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32)v), "d"((uint32)(v >> 32)));
+}
+
 static inline void invlpg(uint64 va)
 {
 	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");

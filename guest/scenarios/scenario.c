@@ -52,6 +52,11 @@ static const struct scenario scenarios[] = {
 	{"net_identify", scen_net_identify},
 	{"udp_echo", scen_udp_echo},
 	{"net_hostile", scen_net_hostile},
+	{"go_std", scen_go_std},
+	{"go_panic", scen_go_panic},
+	{"go_nosys", scen_go_nosys},
+	{"go_user_service", scen_go_user_service},
+	{"go_hostile", scen_go_hostile},
 };
 
 // Body of the scenario thread: mount the disk's filesystem for the ring1

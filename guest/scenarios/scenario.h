@@ -39,6 +39,12 @@ void scen_shell(void);
 void scen_net_identify(void);
 void scen_udp_echo(void);
 void scen_net_hostile(void);
+// scen_go.c
+void scen_go_std(void);
+void scen_go_panic(void);
+void scen_go_nosys(void);
+void scen_go_user_service(void);
+void scen_go_hostile(void);
 // scen_replay.c
 void scen_replay_null_write(void);
 

@@ -18,11 +18,21 @@ static void expect(const char *name, long got, long want)
 	failures += hostile_check(name, got, want);
 }
 
+// The `syscall` instruction, which only a process of the Linux personality
+// may use (docs/guest.md): rax is Linux's getpid (39), the answer -ENOSYS.
+static long syscall_insn(long num)
+{
+	long ret;
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(num) : "rcx", "r11", "memory");
+	return ret;
+}
+
 static void bad_numbers(void)
 {
 	expect("unknown_syscall", syscall4(9999, 0, 0, 0, 0), ERR_NOSYS);
 	expect("negative_syscall", syscall4(-1, 0, 0, 0, 0), ERR_NOSYS);
 	expect("first_unused_syscall", syscall4(SYS_COUNT, 0, 0, 0, 0), ERR_NOSYS);
+	expect("syscall_insn_no_personality", syscall_insn(39), -38);
 }
 
 static void bad_in_pointers(void)

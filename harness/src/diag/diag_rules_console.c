@@ -1,4 +1,5 @@
-/* diag_rules_console.c: the console rules: Rugo's panic and trap markers,
+/* diag_rules_console.c: the console rules: Rugo's panic and trap markers
+ * and its Linux personality's unimplemented-call line,
  * and Linux kernel reports with syzkaller-style titles.
  *
  * Owner: diagnostics. Rugo's formats are in docs/guest.md; its marker lines
@@ -42,6 +43,13 @@ static const struct diag_rule rules[] = {
 	DIAG_RULE("panic", ERR, "RUGO: panic code=", "RUGO: panic code={t}", 0,
 		  .subject = "code=%1", .amend = DIAG_AMEND_ABSORB,
 		  .amends = "panic page_fault gpf trap"),
+
+	/* Rugo's Linux personality: "LINUX: unimplemented syscall 302
+	 * (prlimit64)", once per process and call. The program got -ENOSYS and
+	 * may cope, so it is a warning; the subject is the call's name, which
+	 * says what to implement. */
+	DIAG_RULE("unimplemented_syscall", DIAG_WARN, "LINUX: unimplemented syscall ",
+		  "LINUX: unimplemented syscall {t} ({*})", 0, .subject = "%2"),
 
 	/* Linux panics. The closing "---[ end Kernel panic - not syncing: X ]"
 	 * repeats the panic line. */

@@ -317,6 +317,10 @@ capture_rugo() {
 	rugo_case rugo-general_protection general_protection "E gpf" "E guest_exit:17"
 	rugo_case rugo-divide_error divide_error "E trap:divide_error" "E guest_exit:17"
 	rugo_case rugo-double_fault double_fault "E trap:double_fault" "E guest_exit:17"
+	# The program copes with ENOSYS and the boot ends well (exit 33): a
+	# warning, and no exit facts.
+	rugo go_nosys
+	golden rugo-unimplemented_syscall "W unimplemented_syscall:prlimit64" <"$work/rugo.log"
 }
 
 # ---- Linux -------------------------------------------------------------------

@@ -368,6 +368,23 @@ else
 	fi
 fi
 
+# ---- lx_syscall_doc --------------------------------------------------------
+# The copy's docs/guest.md is edited in place: a row's number is changed,
+# another row removed and a planted one added; each must be a finding.
+if ! grep -qsE '\[__NR_[a-z0-9_]+\] = ' "$ROOT"/guest/kernel/lx_*.c; then
+	skips="$skips lx_syscall_doc(no Linux personality table in guest/kernel yet)"
+else
+	d=$(fresh lx)
+	if baseline "$d" lx_syscall_doc && absent lx_syscall_doc 'lx_doc_number:pipe2' \
+		'lx_doc_missing:tgkill' 'lx_doc_extra:ci_planted'; then
+		sed -i -e 's/^| `pipe2` | 293 |/| `pipe2` | 393 |/' -e '/^| `tgkill` | 234 |/d' \
+			-e 's/^| `read` | 0 |\(.*\)$/| `read` | 0 |\1\n| `ci_planted` | 999 | - |/' \
+			"$d/docs/guest.md"
+		fires "$d" lx_syscall_doc 'lx_doc_number:pipe2' 'lx_doc_missing:tgkill' \
+			'lx_doc_extra:ci_planted'
+	fi
+fi
+
 # ---- scenario_doc ----------------------------------------------------------
 # Plant a scenario in the copy's table that no fixture uses and the document
 # does not name, and a fixture that names a scenario the table lacks.

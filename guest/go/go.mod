@@ -1,0 +1,3 @@
+module rugo.example/go
+
+go 1.19
