@@ -98,6 +98,7 @@ int64 lx_sys_close(const uint64 *a);
 int64 lx_sys_fcntl(const uint64 *a);
 int64 lx_sys_pipe2(const uint64 *a);
 int64 lx_sys_openat(const uint64 *a);
+int64 lx_sys_fstat(const uint64 *a);
 int64 lx_sys_epoll_create1(const uint64 *a);
 int64 lx_sys_epoll_ctl(const uint64 *a);
 int64 lx_sys_epoll_pwait(const uint64 *a);

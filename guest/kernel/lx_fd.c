@@ -1,7 +1,8 @@
 // lx_fd.c: file descriptors of the Linux personality: the console on 0, 1
 // and 2, pipes, and an epoll that waits on pipes with a timeout, which is
 // how Go 1.19's runtime sleeps (epoll_pwait) and is woken (a byte down a
-// pipe). There is no filesystem behind openat yet: it answers ENOENT.
+// pipe), and read-only files of the R6 disk through the kernel's ring1
+// core (fscore.c), which openat opens and read reads from an offset.
 // Readiness is level-triggered (EPOLLET is accepted and ignored: a caller
 // that asked for edges sees extra events, never fewer). Every wait sleeps
 // at most a second at a time on one channel that every pipe change wakes.
@@ -11,6 +12,7 @@
 #include "proc.h"
 #include "spinlock.h"
 #include "lx.h"
+#include "rfs.h"
 
 #define O_WRONLY 1
 #define O_RDWR 2
@@ -29,6 +31,17 @@
 #define EPOLL_CTL_MOD 3
 #define LX_EPIPE 32
 #define LX_ENFILE 23
+#define LX_EIO 5
+#define LX_ENOTDIR 20
+#define LX_EISDIR 21
+#define LX_EROFS 30
+#define LX_ENAMETOOLONG 36
+#define O_ACCMODE 3
+#define O_CREAT 0x40
+#define O_TRUNC 0x200
+#define O_DIRECTORY 0x10000
+#define AT_FDCWD (-100)
+#define FILE_READ_MAX 4096 // bytes per read of a disk file: one bounce page
 
 #define PIPE_BUF_SIZE 512
 #define NPIPE 16
@@ -37,7 +50,7 @@
 #define EPOLL_ITEMS 8
 #define WAIT_SLICE TIMER_HZ // ticks: one second
 
-enum lx_kind { F_FREE, F_CONSOLE, F_PIPE_R, F_PIPE_W, F_EPOLL };
+enum lx_kind { F_FREE, F_CONSOLE, F_PIPE_R, F_PIPE_W, F_EPOLL, F_FILE };
 
 struct lx_pipe {
 	bool used;
@@ -63,6 +76,12 @@ struct lx_file {
 	uint32 flags; // O_NONBLOCK and the access mode
 	struct lx_pipe *pipe;
 	struct lx_epoll *ep;
+	// F_FILE: the disk file by path (the core looks it up on each read),
+	// its size and type when opened, and the read offset.
+	char path[SPAWN_PATH_MAX];
+	uint32 size;
+	bool is_dir;
+	uint64 off;
 };
 
 struct lx_epoll_event {
@@ -75,14 +94,14 @@ static struct spinlock lx_fd_lock = SPINLOCK_INIT("lx_fd");
 static struct lx_file files[NFILE];
 static struct lx_pipe pipes[NPIPE];
 static struct lx_epoll epolls[NEPOLL];
-static struct lx_file console = {F_CONSOLE, O_RDWR, NULL, NULL}; // shared, never freed
-static int poll_chan;						 // woken by every pipe change
+static struct lx_file console = {F_CONSOLE, O_RDWR, NULL, NULL, {0}, 0, false, 0}; // shared
+static int poll_chan; // woken by every pipe change
 
 static struct lx_file *file_alloc(enum lx_kind kind, uint32 flags)
 {
 	for (int i = 0; i < NFILE; i++)
 		if (files[i].kind == F_FREE) {
-			files[i] = (struct lx_file){kind, flags, NULL, NULL};
+			files[i] = (struct lx_file){.kind = kind, .flags = flags};
 			return &files[i];
 		}
 	return NULL;
@@ -219,7 +238,40 @@ static int64 console_write(uint64 buf, uint64 n)
 	return (int64)n;
 }
 
-// read(fd, buf, n): pipes; the console reads as end of file.
+// Read up to n bytes of disk file f (fd) at its offset into user buf. The
+// core sleeps on the disk, so lx_fd_lock is dropped around it; the offset
+// moves only if fd still holds f afterwards. Caller holds lx_fd_lock; it
+// is held again on return.
+static int64 file_read(uint64 fd, struct lx_file *f, uint64 buf, uint64 n)
+{
+	char path[SPAWN_PATH_MAX];
+	uint64 off = f->off;
+	if (f->is_dir)
+		return -LX_EISDIR;
+	if (off >= f->size)
+		return 0;
+	memcpy(path, f->path, sizeof(path));
+	release(&lx_fd_lock);
+	uint8 *page = kalloc();
+	int got = page ? fs_core_read(path, (uint32)off, page,
+				      n < FILE_READ_MAX ? (uint32)n : FILE_READ_MAX)
+		       : ERR_NOMEM;
+	int64 ret = got;
+	if (got == ERR_NOMEM)
+		ret = -LX_ENOMEM;
+	else if (got < 0)
+		ret = -LX_EIO; // the file went away or the disk failed
+	else if (got > 0 && copyout(myproc()->pml4, buf, page, (uint64)got) < 0)
+		ret = -LX_EFAULT;
+	if (page)
+		kfree(page);
+	acquire(&lx_fd_lock);
+	if (ret > 0 && fd_get(fd) == f)
+		f->off = off + (uint64)ret;
+	return ret;
+}
+
+// read(fd, buf, n): pipes and disk files; the console reads as end of file.
 int64 lx_sys_read(const uint64 *a)
 {
 	int64 ret;
@@ -229,6 +281,8 @@ int64 lx_sys_read(const uint64 *a)
 		ret = -LX_EBADF;
 	else if (a[2] == 0 || f->kind == F_CONSOLE)
 		ret = 0;
+	else if (f->kind == F_FILE)
+		ret = file_read(a[0], f, a[1], a[2]);
 	else
 		ret = pipe_read(f, a[1], a[2]);
 	release(&lx_fd_lock);
@@ -241,8 +295,8 @@ int64 lx_sys_write(const uint64 *a)
 	int64 ret;
 	acquire(&lx_fd_lock);
 	struct lx_file *f = fd_get(a[0]);
-	if (f == NULL || f->kind == F_PIPE_R || f->kind == F_EPOLL)
-		ret = -LX_EBADF;
+	if (f == NULL || f->kind == F_PIPE_R || f->kind == F_EPOLL || f->kind == F_FILE)
+		ret = -LX_EBADF; // disk files open read-only
 	else if (a[2] == 0)
 		ret = 0;
 	else if (f->kind == F_PIPE_W)
@@ -326,13 +380,90 @@ int64 lx_sys_pipe2(const uint64 *a)
 	return ret;
 }
 
-// openat(dirfd, path, flags, mode): no files yet. A bad path pointer is
-// -EFAULT, any other path -ENOENT.
+// openat(dirfd, path, flags, mode): a file or directory of the R6 disk,
+// read-only. Relative paths start at "/" (the only working directory) and
+// need dirfd AT_FDCWD. No disk, or no such path: -ENOENT.
 int64 lx_sys_openat(const uint64 *a)
 {
-	char path[128];
-	int n = copyinstr(myproc()->pml4, path, a[1], sizeof(path));
-	return n == ERR_FAULT ? -LX_EFAULT : -LX_ENOENT;
+	char path[SPAWN_PATH_MAX];
+	uint32 type, size;
+	int n = copyinstr(myproc()->pml4, path + 1, a[1], sizeof(path) - 1);
+	if (n == ERR_FAULT)
+		return -LX_EFAULT;
+	if (n < 0)
+		return -LX_ENAMETOOLONG;
+	char *p = path + 1;
+	if (*p != '/') {
+		if ((int)a[0] != AT_FDCWD)
+			return -LX_ENOTDIR;
+		*--p = '/';
+	}
+	if ((a[2] & O_ACCMODE) != 0 || (a[2] & (O_CREAT | O_TRUNC)))
+		return -LX_EROFS;
+	int err = fs_core_stat(p, &type, &size);
+	if (err == ERR_NOTFOUND || err == ERR_NODEV)
+		return -LX_ENOENT;
+	if (err < 0)
+		return -LX_EIO;
+	if ((a[2] & O_DIRECTORY) && type != RFS_T_DIR)
+		return -LX_ENOTDIR;
+	int64 ret = -LX_ENFILE;
+	acquire(&lx_fd_lock);
+	struct lx_file *f = file_alloc(F_FILE, (uint32)a[2] & O_NONBLOCK);
+	if (f) {
+		memcpy(f->path, p, strlen(p) + 1);
+		f->size = size;
+		f->is_dir = type == RFS_T_DIR;
+		if ((ret = fd_install(f)) < 0)
+			f->kind = F_FREE;
+	}
+	release(&lx_fd_lock);
+	return ret;
+}
+
+// struct stat of x86-64 Linux: only what the personality can say.
+struct lx_stat {
+	uint64 dev, ino, nlink;
+	uint32 mode, uid, gid, pad0;
+	uint64 rdev;
+	int64 size, blksize, blocks;
+	uint64 times[6]; // atime, mtime, ctime: seconds and nanoseconds
+	int64 reserved[3];
+};
+
+#define S_IFIFO 0010000
+#define S_IFCHR 0020000
+#define S_IFDIR 0040000
+#define S_IFREG 0100000
+
+// fstat(fd, st): the type and size of an fd (disk files 0444, directories
+// 0555, the console a character device, pipes FIFOs); times are zero.
+int64 lx_sys_fstat(const uint64 *a)
+{
+	struct lx_stat st;
+	memset(&st, 0, sizeof(st));
+	acquire(&lx_fd_lock);
+	struct lx_file *f = fd_get(a[0]);
+	int64 ret = f ? 0 : -LX_EBADF;
+	if (f) {
+		st.nlink = 1;
+		st.blksize = PGSIZE;
+		if (f->kind == F_FILE) {
+			st.mode = f->is_dir ? S_IFDIR | 0555 : S_IFREG | 0444;
+			st.size = f->size;
+			st.blocks = (f->size + 511) / 512;
+		} else if (f->kind == F_CONSOLE) {
+			st.mode = S_IFCHR | 0620;
+		} else if (f->kind == F_EPOLL) {
+			st.mode = 0600; // an anonymous inode, as on Linux
+		} else {
+			st.mode = S_IFIFO | 0600;
+		}
+	}
+	release(&lx_fd_lock);
+	if (ret == 0 && copyout(myproc()->pml4, a[1], &st, sizeof(st)) < 0)
+		ret = -LX_EFAULT;
+	return ret;
 }
 
 int64 lx_sys_epoll_create1(const uint64 *a)
@@ -378,6 +509,8 @@ int64 lx_sys_epoll_ctl(const uint64 *a)
 		ret = -LX_EBADF;
 	} else if (f->kind != F_EPOLL || target == f) {
 		ret = -LX_EINVAL;
+	} else if (target->kind == F_FILE) {
+		ret = -LX_EPERM; // as Linux says of a regular file; Go then reads it directly
 	} else {
 		struct lx_epoll *ep = f->ep;
 		int i = epoll_item(ep, (int)a[2]);

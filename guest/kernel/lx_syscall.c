@@ -96,6 +96,7 @@ static const lx_fn lx_calls[] = {
 	[__NR_read] = lx_sys_read,
 	[__NR_write] = lx_sys_write,
 	[__NR_close] = lx_sys_close,
+	[__NR_fstat] = lx_sys_fstat,
 	[__NR_mmap] = lx_sys_mmap,
 	[__NR_mprotect] = lx_sys_mprotect,
 	[__NR_munmap] = lx_sys_munmap,

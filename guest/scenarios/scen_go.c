@@ -62,6 +62,17 @@ void scen_go_nosys(void)
 		panic(PANIC_SCENARIO, "go_nosys: exit code %d", code);
 }
 
+// go_file: a Go program reads /etc/motd of the R6 disk (attached by the
+// fixture) through openat, fstat and read; it prints `GOFILE: ok` and must
+// exit 0.
+void scen_go_file(void)
+{
+	int code = run_go("gofile");
+	kprintf("GO: gofile exit code %d\n", code);
+	if (code != 0)
+		panic(PANIC_SCENARIO, "go_file: exit code %d", code);
+}
+
 // go_user_service: G1, the Go key-value service "gosvc" answers the C
 // client "kvclient" over Rugo IPC; the client prints `GOUSR: ok`. Both
 // must exit 0.

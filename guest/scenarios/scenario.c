@@ -55,6 +55,7 @@ static const struct scenario scenarios[] = {
 	{"go_std", scen_go_std},
 	{"go_panic", scen_go_panic},
 	{"go_nosys", scen_go_nosys},
+	{"go_file", scen_go_file},
 	{"go_user_service", scen_go_user_service},
 	{"go_hostile", scen_go_hostile},
 };

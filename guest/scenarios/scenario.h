@@ -43,6 +43,7 @@ void scen_net_hostile(void);
 void scen_go_std(void);
 void scen_go_panic(void);
 void scen_go_nosys(void);
+void scen_go_file(void);
 void scen_go_user_service(void);
 void scen_go_hostile(void);
 // scen_replay.c
