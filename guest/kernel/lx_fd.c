@@ -330,15 +330,15 @@ int64 lx_sys_fcntl(const uint64 *a)
 	struct lx_file *f = fd_get(a[0]);
 	if (f == NULL)
 		ret = -LX_EBADF;
-	else if (a[1] == F_GETFD || a[1] == F_SETFD)
-		ret = 0;
 	else if (a[1] == F_GETFL)
 		ret = f->flags;
-	else if (a[1] == F_SETFL && f != &console) {
-		f->flags = (f->flags & ~(uint32)O_NONBLOCK) | ((uint32)a[2] & O_NONBLOCK);
+	else if (a[1] == F_GETFD || a[1] == F_SETFD || a[1] == F_SETFL) {
+		// The console is shared and never blocks (a write goes out, a
+		// read is end of file): its flags stay as they are.
+		if (a[1] == F_SETFL && f != &console)
+			f->flags = (f->flags & ~(uint32)O_NONBLOCK) | ((uint32)a[2] & O_NONBLOCK);
 		ret = 0;
-	} else if (a[1] == F_SETFL)
-		ret = 0; // the console never blocks a write and reads as EOF
+	}
 	release(&lx_fd_lock);
 	return ret;
 }

@@ -33,7 +33,7 @@ int64 sys_net_sendto(const uint64 *arg)
 	uint8 *page = kalloc(); // the send may sleep: no static buffer behind a lock
 	if (page == NULL)
 		return ERR_NOMEM;
-	int64 ret = (int64)len;
+	int64 ret;
 	if (copyin(myproc()->pml4, page, arg[1], len) < 0)
 		ret = ERR_FAULT;
 	else
