@@ -30,27 +30,36 @@ static void junit_text(FILE *out, const char *s)
 	free(e);
 }
 
+/* "kiln.<path>" with '/' as '.', for the first len bytes of path; just
+ * "kiln" when len is 0. */
+static void junit_class(FILE *out, const char *path, size_t len)
+{
+	char *dotted = util_strndup(path, len);
+
+	for (char *p = dotted; *p; p++)
+		if (*p == '/')
+			*p = '.';
+	fputs("kiln", out);
+	if (*dotted) {
+		fputc('.', out);
+		junit_text(out, dotted);
+	}
+	free(dotted);
+}
+
 /* classname="kiln.<area>" name="<rest>": the name up to its last '/' is
- * the class, with '/' as '.'; a name without '/' is in class "kiln". */
+ * the class; a name without '/' is in class "kiln". */
 static void junit_names(FILE *out, const char *name, long long attempt)
 {
 	const char *slash = strrchr(name, '/');
-	char *area = slash ? util_strndup(name, (size_t)(slash - name)) : util_strdup("");
 
-	for (char *p = area; *p; p++)
-		if (*p == '/')
-			*p = '.';
-	fputs("classname=\"kiln", out);
-	if (*area) {
-		fputc('.', out);
-		junit_text(out, area);
-	}
+	fputs("classname=\"", out);
+	junit_class(out, name, slash ? (size_t)(slash - name) : 0);
 	fputs("\" name=\"", out);
 	junit_text(out, slash ? slash + 1 : name);
 	if (attempt > 1)
 		fprintf(out, " #%lld", attempt);
 	fputc('"', out);
-	free(area);
 }
 
 /* A failure matched to a known issue: skipped, with the issue as reason. */
@@ -73,20 +82,16 @@ static void junit_known(FILE *out, const json_t *rec)
  * <skipped>, with the reason. */
 static void junit_subtests(FILE *out, const json_t *rec)
 {
-	char *dotted = util_strdup(report_str(rec, "name", ""));
+	const char *name = report_str(rec, "name", "");
 	const json_t *r;
 	size_t i;
-
-	for (char *p = dotted; *p; p++)
-		if (*p == '/')
-			*p = '.';
 
 	json_array_foreach (json_object_get(json_object_get(rec, "subtests"), "results"), i, r) {
 		const char *status = report_str(r, "status", "");
 		bool failed = !strcmp(status, "fail") || !strcmp(status, "crashed");
 		bool skipped = !strcmp(status, "skip") || !strcmp(status, "not_run");
-		fputs("  <testcase classname=\"kiln.", out);
-		junit_text(out, dotted);
+		fputs("  <testcase classname=\"", out);
+		junit_class(out, name, strlen(name));
 		if (report_int(rec, "attempt") > 1)
 			fprintf(out, " #%lld", report_int(rec, "attempt"));
 		fputs("\" name=\"", out);
@@ -109,7 +114,6 @@ static void junit_subtests(FILE *out, const json_t *rec)
 		}
 		fprintf(out, "\"/>\n  </testcase>\n");
 	}
-	free(dotted);
 }
 
 static void junit_case(FILE *out, const json_t *rec)
