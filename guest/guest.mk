@@ -5,7 +5,9 @@
 #   $(BUILD)/guest/rugo.elf  the 64-bit kernel ELF with symbols and -g, for
 #                            gdb, nm, objdump and addr2line;
 #   $(BUILD)/guest/rugo.mb   the same image as ELF32, which QEMU's Multiboot
-#                            loader (-kernel) accepts; it refuses ELF64.
+#                            loader (-kernel) accepts; it refuses ELF64;
+#   $(BUILD)/guest/go/NAME.elf the Go programs, Multiboot modules of the go
+#                            fixtures (guest/go/go.mk).
 # Both are linked and loaded at 1 MiB, identity mapped (guest/kernel/kernel.ld).
 
 GUEST_OUT := $(BUILD)/guest
@@ -46,7 +48,7 @@ GUEST_USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest/user/user.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none
 
 .PHONY: guest
-guest: $(GUEST_OUT)/rugo.elf $(GUEST_OUT)/rugo.mb
+guest: $(GUEST_OUT)/rugo.elf $(GUEST_OUT)/rugo.mb $(GUEST_GO_ELFS)
 
 $(GUEST_OUT)/%.c.o: guest/%.c
 	@mkdir -p $(@D)
@@ -69,12 +71,14 @@ $(GUEST_OUT)/user/%.elf: $(GUEST_OUT)/user/user/apps/%.c.o $(GUEST_USER_LIB_OBJS
 	GUEST_LD_FILTER='$(GUEST_LD_FILTER)' guest/tools/ldwrap.sh \
 		$(CC) $(GUEST_USER_LDFLAGS) -o $@ $< $(GUEST_USER_LIB_OBJS)
 
-# The Go programs (guest/go/go.mk) are embedded with the C ones.
+# The Go programs (guest/go/go.mk) are not embedded: at several MiB each
+# they would slow every boot, so the go fixtures load them as Multiboot
+# modules (guest.modules) and exec.c finds them there.
 include guest/go/go.mk
 
-$(GUEST_OUT)/kernel/programs.S: $(GUEST_USER_ELFS) $(GUEST_GO_ELFS) guest/tools/embed.sh
+$(GUEST_OUT)/kernel/programs.S: $(GUEST_USER_ELFS) guest/tools/embed.sh guest/guest.mk
 	@mkdir -p $(@D)
-	guest/tools/embed.sh $@ $(GUEST_USER_ELFS) $(GUEST_GO_ELFS)
+	guest/tools/embed.sh $@ $(GUEST_USER_ELFS)
 
 # Linux system call names for the personality's report line (lx_syscall.c).
 LX_UNISTD := $(firstword $(wildcard /usr/include/x86_64-linux-gnu/asm/unistd_64.h \

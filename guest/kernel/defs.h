@@ -176,6 +176,7 @@ int copyinstr(pagetable_t pml4, char *dst, uint64 va, uint64 max);
 int copyin_name(char *dst, uint64 va, uint64 max);
 
 // exec.c
+void exec_modules_init(const struct multiboot_info *mbi);
 int exec_embedded(const char *name, const uint8 **image, uint64 *size);
 int exec_load(pagetable_t pml4, const uint8 *image, uint64 size, uint64 *entry);
 

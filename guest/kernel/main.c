@@ -20,6 +20,7 @@ void kmain(uint32 magic, uint32 info)
 		panic(PANIC_BAD_BOOT, "not booted by a Multiboot loader");
 	cmdline_init(mbi);
 	kprintf("RUGO: boot ok\n");
+	exec_modules_init(mbi);
 	kalloc_init(mbi);
 	vm_init();
 	gdt_init();

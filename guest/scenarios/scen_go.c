@@ -9,13 +9,24 @@
 #include "mmu.h"
 #include "lx.h"
 
+// Start Go program name and return its pid. The Go programs are Multiboot
+// modules (exec.c), so a fixture that forgot one is told which.
+static int spawn_go(const char *name)
+{
+	int pid = proc_spawn_linux(name);
+	if (pid == ERR_NOTFOUND)
+		panic(PANIC_SCENARIO,
+		      "spawn %s: no such program (add build/guest/go/%s.elf to guest.modules)",
+		      name, name);
+	if (pid < 0)
+		panic(PANIC_SCENARIO, "spawn %s: error %d", name, pid);
+	return pid;
+}
+
 // Start Go program name, wait for it, and return its exit code.
 static int run_go(const char *name)
 {
-	int pid = proc_spawn_linux(name);
-	if (pid < 0)
-		panic(PANIC_SCENARIO, "spawn %s: error %d", name, pid);
-	return proc_wait(pid, 0);
+	return proc_wait(spawn_go(name), 0);
 }
 
 // The kernel carries on after a Go process ended badly: a C program runs.
@@ -78,9 +89,7 @@ void scen_go_file(void)
 // must exit 0.
 void scen_go_user_service(void)
 {
-	int svc = proc_spawn_linux("gosvc");
-	if (svc < 0)
-		panic(PANIC_SCENARIO, "spawn gosvc: error %d", svc);
+	int svc = spawn_go("gosvc");
 	int client = proc_spawn("kvclient", 0);
 	if (client < 0)
 		panic(PANIC_SCENARIO, "spawn kvclient: error %d", client);
