@@ -38,4 +38,8 @@ fuzz: $(FUZZERS:%=$(BUILD)/fuzz/fuzz_%)
 			-print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/$(f)- \
 			$(BUILD)/fuzz/corpus/$(f) $(FUZZ_SEEDS_$(f)) &&) true
 
+# Kept between runs: make would otherwise delete them as intermediates of
+# the fuzzers and rebuild every one on the next `make fuzz`.
+.SECONDARY: $(FUZZ_OBJS)
+
 -include $(FUZZ_OBJS:.o=.d)
