@@ -48,7 +48,7 @@ GUEST_USER_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,guest/user/user.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,--build-id=none
 
 .PHONY: guest
-guest: $(GUEST_OUT)/rugo.elf $(GUEST_OUT)/rugo.mb $(GUEST_GO_ELFS)
+guest: $(GUEST_OUT)/rugo.elf $(GUEST_OUT)/rugo.mb
 
 $(GUEST_OUT)/%.c.o: guest/%.c
 	@mkdir -p $(@D)
@@ -75,6 +75,8 @@ $(GUEST_OUT)/user/%.elf: $(GUEST_OUT)/user/user/apps/%.c.o $(GUEST_USER_LIB_OBJS
 # they would slow every boot, so the go fixtures load them as Multiboot
 # modules (guest.modules) and exec.c finds them there.
 include guest/go/go.mk
+# Here, not on the rule above: GUEST_GO_ELFS is only known from this line on.
+guest: $(GUEST_GO_ELFS)
 
 $(GUEST_OUT)/kernel/programs.S: $(GUEST_USER_ELFS) guest/tools/embed.sh guest/guest.mk
 	@mkdir -p $(@D)
