@@ -27,7 +27,8 @@ GUEST_PKG_TARS := $(GUEST_PKGS:%=$(GUEST_OUT)/pkgs/%.tar)
 
 GUEST_DISK_IMAGES := $(GUEST_DISK)/rugo-test.img $(GUEST_DISK)/rugo-big.img \
 	$(GUEST_DISK)/corrupt-magic.img \
-	$(GUEST_DISK)/corrupt-truncated.img $(GUEST_DISK)/corrupt-dirent.img
+	$(GUEST_DISK)/corrupt-truncated.img $(GUEST_DISK)/corrupt-dirent.img \
+	$(GUEST_DISK)/corrupt-bitmap.img
 
 guest: $(GUEST_DISK_IMAGES)
 

@@ -1,5 +1,6 @@
 // lib.h: the freestanding helpers shared by the kernel and user space:
-// string routines (string.c) and printf-style formatting (fmt.c).
+// string routines (string.c), printf-style formatting (fmt.c) and the
+// words for ABI errors (err_text.c).
 #ifndef RUGO_LIB_H
 #define RUGO_LIB_H
 
@@ -23,5 +24,8 @@ int fmt_vformat(fmt_put_fn put, void *arg, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+// The words for err, a negative ABI v0 error (abi.h), or "unknown error".
+const char *err_text(long err);
 
 #endif

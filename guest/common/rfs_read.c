@@ -22,6 +22,13 @@ static bool rfs_extents_ok(const struct rfs *fs, const struct rfs_inode *in)
 	return in->size <= room;
 }
 
+// Is in a valid inode: a known type and, unless free, extents inside the
+// data area that cover its size?
+bool rfs_inode_ok(const struct rfs *fs, const struct rfs_inode *in)
+{
+	return in->type <= RFS_T_DIR && (in->type == RFS_T_FREE || rfs_extents_ok(fs, in));
+}
+
 // Read inode ino into *out. Returns 0, ERR_INVAL (no such inode number)
 // or ERR_CORRUPT (it lies outside the disk, or its extents do).
 int rfs_inode(struct rfs *fs, uint32 ino, struct rfs_inode *out)
@@ -33,7 +40,7 @@ int rfs_inode(struct rfs *fs, uint32 ino, struct rfs_inode *out)
 	if (err < 0)
 		return err;
 	memcpy(out, fs->buf + (ino % RFS_INODES_PER_SECTOR) * sizeof(*out), sizeof(*out));
-	if (out->type > RFS_T_DIR || (out->type != RFS_T_FREE && !rfs_extents_ok(fs, out)))
+	if (!rfs_inode_ok(fs, out))
 		return ERR_CORRUPT;
 	return 0;
 }

@@ -22,6 +22,7 @@ struct rfs {
 
 int rfs_mount(struct rfs *fs);
 int rfs_inode(struct rfs *fs, uint32 ino, struct rfs_inode *out);
+bool rfs_inode_ok(const struct rfs *fs, const struct rfs_inode *in);
 int rfs_read(struct rfs *fs, const struct rfs_inode *in, uint32 off, void *dst, uint32 len);
 int rfs_dirent(struct rfs *fs, const struct rfs_inode *dir, uint32 index, struct rfs_dirent *out);
 int rfs_lookup(struct rfs *fs, const char *path, uint32 *ino, struct rfs_inode *out);

@@ -5,7 +5,10 @@
 #   magic      the superblock's magic is overwritten;
 #   truncated  only the first 1 MiB is kept, less than the superblock says;
 #   dirent     the root directory's first entry names an inode far beyond
-#              the inode table, i.e. outside the disk.
+#              the inode table, i.e. outside the disk;
+#   bitmap     the free-space bitmap is zeroed: every sector, metadata and
+#              files too, is marked free (fsd must refuse it; the ring1
+#              core, which never allocates, mounts it).
 # Offsets come from the superblock and inode layout in guest/common/rfs.h.
 set -eu
 kind=$1 in=$2 out=$3
@@ -29,8 +32,15 @@ dirent)
 	root_dir=$(u32 "$in" $((inode_start * 512 + root * 64 + 8)))
 	printf '\377\377\377\000' | dd of="$tmp" bs=1 seek=$((root_dir * 512)) conv=notrunc status=none
 	;;
+bitmap)
+	cp "$in" "$tmp"
+	bitmap_start=$(u32 "$in" 24)   # struct rfs_super.bitmap_start
+	bitmap_sectors=$(u32 "$in" 28) # struct rfs_super.bitmap_sectors
+	dd if=/dev/zero of="$tmp" bs=512 seek="$bitmap_start" count="$bitmap_sectors" \
+		conv=notrunc status=none
+	;;
 *)
-	echo "corrupt_image.sh: unknown kind '$kind' (magic, truncated, dirent)" >&2
+	echo "corrupt_image.sh: unknown kind '$kind' (magic, truncated, dirent, bitmap)" >&2
 	exit 1
 	;;
 esac

@@ -318,7 +318,60 @@ static void serve(const struct fsd_request *rq, struct fsd_reply *rp)
 	rp->status = err;
 }
 
-// Mount: the shared checks, then the bitmap into memory.
+// Does the bitmap mark every sector of inode ino's extents used? Returns
+// NULL or the reason, in fs.why.
+static const char *inode_bits_check(uint32 ino, const struct rfs_inode *in)
+{
+	for (int i = 0; in->type != RFS_T_FREE && i < RFS_NEXTENT; i++) {
+		const struct rfs_extent *e = &in->ext[i];
+		for (uint32 s = e->start; s < e->start + e->count; s++)
+			if (!bit_used(s)) {
+				fmt_snprintf(fs.why, sizeof(fs.why),
+					     "free-space bitmap marks sector %u of inode %u free",
+					     s, ino);
+				return fs.why;
+			}
+	}
+	return NULL;
+}
+
+// Does the bitmap mark every sector in use as used: the metadata before
+// data_start and each inode's extents? A used sector marked free would be
+// handed out by the next write, which would overwrite a directory, an
+// inode or another file's data, so such an image is refused. Returns NULL
+// or the reason, in fs.why.
+static const char *bitmap_check(void)
+{
+	for (uint32 s = 0; s < fs.sb.data_start; s++)
+		if (!bit_used(s)) {
+			fmt_snprintf(fs.why, sizeof(fs.why),
+				     "free-space bitmap marks metadata sector %u free", s);
+			return fs.why;
+		}
+	// The table a sector (8 inodes) at a time: this runs on every mount.
+	for (uint32 first = 0; first < fs.sb.inode_count; first += RFS_INODES_PER_SECTOR) {
+		uint32 sector = fs.sb.inode_start + first / RFS_INODES_PER_SECTOR;
+		if (disk_read(NULL, sector, sector_buf, 1) < 0)
+			return "cannot read the inode table";
+		for (uint32 ino = first; ino < first + RFS_INODES_PER_SECTOR; ino++) {
+			struct rfs_inode in;
+			memcpy(&in, sector_buf + (ino - first) * sizeof(in), sizeof(in));
+			if (ino == 0 || ino >= fs.sb.inode_count) // inode 0 is never used
+				continue;
+			if (!rfs_inode_ok(&fs, &in)) {
+				fmt_snprintf(fs.why, sizeof(fs.why), "inode %u is corrupt", ino);
+				return fs.why;
+			}
+			const char *why = inode_bits_check(ino, &in);
+			if (why)
+				return why;
+		}
+	}
+	return NULL;
+}
+
+// Mount: the shared checks, then the bitmap into memory, checked against
+// the inode table.
 static const char *mount(void)
 {
 	long cap = blk_info();
@@ -332,7 +385,7 @@ static const char *mount(void)
 		return "free-space bitmap larger than fsd supports";
 	if (disk_read(NULL, fs.sb.bitmap_start, bitmap, fs.sb.bitmap_sectors) < 0)
 		return "cannot read the free-space bitmap";
-	return NULL;
+	return bitmap_check();
 }
 
 int main(void)

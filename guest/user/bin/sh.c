@@ -79,7 +79,7 @@ static void builtin_cat(const char *path)
 		off += (uint32)n;
 	}
 	if (n < 0)
-		printf("cat: %s: error %ld\n", path, n);
+		printf("cat: %s: %s (error %ld)\n", path, err_text(n), n);
 }
 
 // Start the program at path with args, wait, and report a failure.
@@ -91,7 +91,7 @@ static void run(const char *path, const char *args, const char *what)
 		return;
 	}
 	if (pid < 0) {
-		printf("sh: %s: cannot run: error %ld\n", what, pid);
+		printf("sh: %s: cannot run: %s (error %ld)\n", what, err_text(pid), pid);
 		return;
 	}
 	long code = wait(pid);
