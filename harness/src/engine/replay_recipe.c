@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kiln/backend/qemu/qemu_argv.h"
+#include "kiln/engine/hash_memo.h"
 #include "kiln/lib/util.h"
 
 extern char **environ;
@@ -56,43 +57,76 @@ cleanup:
 	return ret;
 }
 
-/* {"role", "path", "sha256"} or {"role", "path", "error"} for one file. */
-static json_t *recipe_input(const char *role, const char *path)
+/* {"role", "path", "sha256"} or {"role", "path", "error"} for one file:
+ * hashed afresh when fresh (a writable disk, as the run left it; the
+ * fixture), else from the hash memo. */
+static json_t *recipe_input(const char *role, const char *path, bool fresh)
 {
 	json_t *in = json_pack("{s:s, s:s}", "role", role, "path", path);
 	char hex[65];
 
-	if (replay_sha256_file(path, hex) == 0)
+	if ((fresh ? replay_sha256_file(path, hex) : hash_memo_sha256(path, hex)) == 0)
 		json_object_set_new(in, "sha256", json_string(hex));
 	else
 		json_object_set_new(in, "error", json_string(strerror(errno)));
 	return in;
 }
 
+/* Call fn for each guest input of f, in the recipe's order: its role, its
+ * path and whether the guest may write it. The one list of what a recipe
+ * hashes, for the recipe and for replay_recipe_warm. */
+static void recipe_for_each_input(const struct fixture *f,
+				  void (*fn)(const char *role, const char *path, bool writable,
+					     void *arg),
+				  void *arg)
+{
+	fn("kernel", f->guest.kernel, false, arg);
+	if (f->guest.initrd)
+		fn("initrd", f->guest.initrd, false, arg);
+	for (size_t i = 0; i < f->guest.n_modules; i++)
+		fn("module", f->guest.modules[i], false, arg);
+	for (size_t i = 0; i < f->guest.n_disks; i++)
+		fn("disk", f->guest.disks[i].file, !f->guest.disks[i].readonly, arg);
+	if (f->machine.bios)
+		fn("bios", f->machine.bios, false, arg);
+	/* Not a guest input, but gdb on an ELF that no longer matches the
+	 * guest shows the wrong code: it is checked like one. */
+	if (f->guest.symbols)
+		fn("symbols", f->guest.symbols, false, arg);
+}
+
+static void recipe_append_input(const char *role, const char *path, bool writable, void *arg)
+{
+	json_t *in = recipe_input(role, path, writable);
+
+	/* A writable disk is hashed as the run left it: the guest may have
+	 * changed it, and a replay starts from that state. */
+	if (writable)
+		json_object_set_new(in, "hashed_after_run", json_true());
+	json_array_append_new(arg, in);
+}
+
 static json_t *recipe_inputs(const struct fixture *f)
 {
 	json_t *a = json_array();
 
-	json_array_append_new(a, recipe_input("kernel", f->guest.kernel));
-	if (f->guest.initrd)
-		json_array_append_new(a, recipe_input("initrd", f->guest.initrd));
-	for (size_t i = 0; i < f->guest.n_modules; i++)
-		json_array_append_new(a, recipe_input("module", f->guest.modules[i]));
-	for (size_t i = 0; i < f->guest.n_disks; i++) {
-		json_t *d = recipe_input("disk", f->guest.disks[i].file);
-		/* A writable disk is hashed as the run left it: the guest may
-		 * have changed it, and a replay starts from that state. */
-		if (!f->guest.disks[i].readonly)
-			json_object_set_new(d, "hashed_after_run", json_true());
-		json_array_append_new(a, d);
-	}
-	if (f->machine.bios)
-		json_array_append_new(a, recipe_input("bios", f->machine.bios));
-	/* Not a guest input, but gdb on an ELF that no longer matches the
-	 * guest shows the wrong code: it is checked like one. */
-	if (f->guest.symbols)
-		json_array_append_new(a, recipe_input("symbols", f->guest.symbols));
+	recipe_for_each_input(f, recipe_append_input, a);
 	return a;
+}
+
+static void recipe_warm_input(const char *role, const char *path, bool writable, void *arg)
+{
+	char hex[65];
+
+	(void)role;
+	(void)arg;
+	if (!writable)
+		(void)hash_memo_sha256(path, hex); /* a missing file is the case's to report */
+}
+
+void replay_recipe_warm(const struct fixture *f)
+{
+	recipe_for_each_input(f, recipe_warm_input, NULL);
 }
 
 /* Variables that choose what a run boots and how. PATH is not kept whole:
@@ -115,7 +149,7 @@ static json_t *recipe_env(void)
 /* The fixture's path, hash and whether its text was copied to case_dir. */
 static json_t *recipe_fixture(const struct fixture *f, const char *case_dir)
 {
-	json_t *fx = recipe_input("fixture", f->path);
+	json_t *fx = recipe_input("fixture", f->path, true);
 	size_t len = 0;
 	char *text = util_read_file(f->path, &len);
 	char *copy = util_strdup_printf("%s/%s", case_dir, REPLAY_FIXTURE_COPY);
@@ -150,7 +184,7 @@ static json_t *recipe_record(const char *case_dir)
 
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		char *path = util_strdup_printf("%s/%s", case_dir, files[i]);
-		json_t *in = recipe_input("record", path);
+		json_t *in = recipe_input("record", path, true);
 		json_object_set_new(in, "path", json_string(files[i]));
 		json_array_append_new(json_object_get(rec, "files"), in);
 		free(path);

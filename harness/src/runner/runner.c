@@ -24,6 +24,7 @@
 #include "kiln/backend/backend_select.h"
 #include "kiln/backend/qemu/accel.h"
 #include "kiln/engine/case_run.h"
+#include "kiln/engine/replay_recipe.h"
 #include "kiln/fixture/discover.h"
 #include "kiln/lib/outcome.h"
 #include "kiln/lib/sigwake.h"
@@ -312,6 +313,7 @@ static int runner_start_job(struct runner *r, struct job *j, int conn)
 	j->hard_deadline =
 		util_now_ms() + HARD_BOUND_SLACK_MS +
 		(int64_t)(f->timeout_s * 1000) * replay_record_runs_per_case(r->o.record);
+	replay_recipe_warm(f); /* each input hashed once a run, not once a case */
 	j->pid = fork();
 	if (j->pid < 0) {
 		util_err("fork: %s", strerror(errno));

@@ -37,6 +37,12 @@ int replay_sha256_file(const char *path, char hex[65]);
 json_t *replay_recipe_build(const struct fixture *f, const struct vm *vm, const char *case_dir,
 			    const char *accel);
 
+/* Hash the inputs of f that its case will not change (everything but its
+ * writable disks) into the hash memo (kiln/engine/hash_memo.h), so that a
+ * worker forked after this finds them there. The runner calls it before
+ * each fork; a file it cannot read is left for the case to report. */
+void replay_recipe_warm(const struct fixture *f);
+
 /* Compare each input of recipe (borrowed) with the file now at its path
  * (relative paths against the current directory; the record bundle's
  * against case_dir). Returns a new array of one-line descriptions of the
