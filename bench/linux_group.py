@@ -43,8 +43,11 @@ def write_scratch(group, out):
         case["guest"], case["machine"] = base["guest"], base["machine"]
         case["steps"] = base["steps"] + case["steps"]
         case["fail_patterns"] = base.get("fail_patterns", []) + case.get("fail_patterns", [])
-        case["timeout_s"] = base.get("timeout_s", 30) + case.get("timeout_s", 30)
-        case["silent_timeout_s"] = base.get("silent_timeout_s", 10) + case.get("timeout_s", 30)
+        # The case's own budget, read before it is replaced: the silence
+        # deadline must stay within the whole (the loader refuses more).
+        own = case.get("timeout_s", 30)
+        case["timeout_s"] = base.get("timeout_s", 30) + own
+        case["silent_timeout_s"] = base.get("silent_timeout_s", 10) + own
         json.dump(case, open(os.path.join(out, os.path.basename(path)), "w"), indent=1)
         n += 1
     return n
