@@ -19,7 +19,7 @@
 #include "kiln/engine/replay_recipe.h"
 #include "kiln/lib/util.h"
 
-static char dir[] = "/tmp/kiln-hash-memo-XXXXXX";
+static char *dir; /* this test's private directory under $TMPDIR */
 
 static char *put_file(const char *name, const char *text)
 {
@@ -34,13 +34,15 @@ static char *put_file(const char *name, const char *text)
 
 static void setup(void)
 {
-	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dir = util_mkdtemp(NULL, "kiln-test-hash-memo");
+	ck_assert_ptr_nonnull(dir);
 }
 
 static void teardown(void)
 {
 	util_rm_rf(dir);
-	strcpy(dir, "/tmp/kiln-hash-memo-XXXXXX");
+	free(dir);
+	dir = NULL;
 }
 
 START_TEST(an_unchanged_file_is_hashed_once)
