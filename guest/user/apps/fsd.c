@@ -354,10 +354,10 @@ static const char *bitmap_check(void)
 		if (disk_read(NULL, sector, sector_buf, 1) < 0)
 			return "cannot read the inode table";
 		for (uint32 ino = first; ino < first + RFS_INODES_PER_SECTOR; ino++) {
-			struct rfs_inode in;
-			memcpy(&in, sector_buf + (ino - first) * sizeof(in), sizeof(in));
 			if (ino == 0 || ino >= fs.sb.inode_count) // inode 0 is never used
 				continue;
+			struct rfs_inode in;
+			memcpy(&in, sector_buf + (ino - first) * sizeof(in), sizeof(in));
 			if (!rfs_inode_ok(&fs, &in)) {
 				fmt_snprintf(fs.why, sizeof(fs.why), "inode %u is corrupt", ino);
 				return fs.why;
